@@ -1,15 +1,15 @@
 """Every error exporter raises on purpose, as one tree.
 
-    ExporterError              anything exporter reports as a one-line message
-    ├── PostError              one post cannot become a book; the others still build
-    │   ├── PostEncodingError  the file is not UTF-8 text
-    │   ├── FrontMatterError   no closing fence, invalid YAML, a YAML tag, a bad value
-    │   └── EmptyPostError     nothing readable is left once the body is cleaned
-    ├── NarrationError         the text-to-speech engine or voice is missing or failed
-    │   └── VoiceError         the chosen voice or rate does not exist
-    ├── AudioError             audio could not be encoded or packaged
-    ├── OutputError            an output file could not be written
-    └── UsageError             the command line asks for something impossible (exit 2)
+ExporterError              anything exporter reports as a one-line message
+├── PostError              one post cannot become a book; the others still build
+│   ├── PostEncodingError  the file is not UTF-8 text
+│   ├── FrontMatterError   no closing fence, invalid YAML, a YAML tag, a bad value
+│   └── EmptyPostError     nothing readable is left once the body is cleaned
+├── NarrationError         the text-to-speech engine or voice is missing or failed
+│   └── VoiceError         the chosen voice or rate does not exist
+├── AudioError             audio could not be encoded or packaged
+├── OutputError            an output file could not be written
+└── UsageError             the command line asks for something impossible (exit 2)
 """
 
 from __future__ import annotations

@@ -200,3 +200,18 @@ class Book:
     meta: Metadata
     chapters: tuple[Chapter, ...]
     resources: tuple[Resource, ...] = ()
+
+
+def plain_text(inlines: tuple[Inline, ...]) -> str:
+    """The text a reader sees in a run of inlines (line breaks as spaces, note labels dropped)."""
+    parts: list[str] = []
+    stack: list[Inline] = list(reversed(inlines))
+    while stack:
+        node = stack.pop()
+        if isinstance(node, Text):
+            parts.append(node.text)
+        elif isinstance(node, LineBreak):
+            parts.append(" ")
+        elif isinstance(node, Styled | Link | Sentence):
+            stack.extend(reversed(node.children))
+    return "".join(parts)

@@ -1,0 +1,132 @@
+"""Turn the cleaner's flat run of headings and blocks into chapters, sections and entries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .model import Block, Chapter, Entry, Section
+
+
+@dataclass(frozen=True)
+class HeadingItem:
+    """A heading as found in the body: its text, HTML level, editor indentation, and kind."""
+
+    title: str
+    level: int
+    indent: int = 0
+    pseudo: bool = False
+
+
+@dataclass(frozen=True)
+class BlockItem:
+    """A content block as found in the body, with its editor indentation."""
+
+    block: Block
+    indent: int = 0
+
+
+Item = HeadingItem | BlockItem
+
+
+@dataclass
+class _Group:
+    """A chapter, section or entry while it is being filled."""
+
+    title: str
+    depth: int
+    indent: int
+    closes_on_indent: bool = False
+    blocks: list[Block | _Group] = field(default_factory=list)
+    sections: list[_Group] = field(default_factory=list)
+
+
+def heading_depths(items: list[Item]) -> tuple[dict[int, int], bool]:
+    """Map each real heading's position to its outline depth (0 chapter, 1 section, 2+ entry).
+
+    When the editor indented any heading, indentation alone ranks headings (heading levels in
+    such posts are noise) and the second value is True; otherwise the HTML levels rank them.
+    """
+    headings = [
+        (i, it) for i, it in enumerate(items) if isinstance(it, HeadingItem) and not it.pseudo
+    ]
+    indented = any(h.indent > 0 for _, h in headings)
+    keys = sorted({h.indent if indented else h.level for _, h in headings})
+    rank = {k: r for r, k in enumerate(keys)}
+    return {i: rank[h.indent if indented else h.level] for i, h in headings}, indented
+
+
+def build_chapters(items: list[Item], book_title: str) -> tuple[Chapter, ...]:
+    """Nest headings and blocks into chapters → sections → entries with stable ids.
+
+    Content before the first chapter heading opens a chapter named after the book.
+    """
+    depths, indented = heading_depths(items)
+    chapters: list[_Group] = []
+    entries: list[_Group] = []  # open entries, innermost last
+
+    def current_blocks() -> list[Block | _Group]:
+        if entries:
+            return entries[-1].blocks
+        if not chapters:
+            chapters.append(_Group(book_title, 0, 0))
+        chapter = chapters[-1]
+        return chapter.sections[-1].blocks if chapter.sections else chapter.blocks
+
+    def open_entry(title: str, depth: int, indent: int, closes_on_indent: bool) -> None:
+        group = _Group(title, depth, indent, closes_on_indent)
+        current_blocks().append(group)
+        entries.append(group)
+
+    for index, item in enumerate(items):
+        if isinstance(item, BlockItem):
+            while entries and entries[-1].closes_on_indent and item.indent <= entries[-1].indent:
+                entries.pop()
+            current_blocks().append(item.block)
+        elif item.pseudo:
+            while entries and entries[-1].indent >= item.indent:
+                entries.pop()
+            open_entry(item.title, 2 + len(entries), item.indent, True)
+        elif depths[index] >= 2:
+            while entries and entries[-1].depth >= depths[index]:
+                entries.pop()
+            open_entry(item.title, depths[index], item.indent, indented)
+        else:
+            entries.clear()
+            if depths[index] == 0:
+                chapters.append(_Group(item.title, 0, item.indent))
+            else:
+                if not chapters:
+                    chapters.append(_Group(book_title, 0, 0))
+                chapters[-1].sections.append(_Group(item.title, 1, item.indent))
+    return tuple(_freeze_chapter(n, ch) for n, ch in enumerate(chapters, start=1))
+
+
+def _freeze_blocks(
+    blocks: list[Block | _Group], prefix: str, counter: list[int]
+) -> tuple[Block, ...]:
+    """Freeze a block list, numbering its entries (at any depth) in reading order."""
+    frozen: list[Block] = []
+    for block in blocks:
+        if isinstance(block, _Group):
+            counter[0] += 1
+            entry_id = f"{prefix}-e{counter[0]:02d}"
+            frozen.append(
+                Entry(entry_id, block.title, _freeze_blocks(block.blocks, prefix, counter))
+            )
+        else:
+            frozen.append(block)
+    return tuple(frozen)
+
+
+def _freeze_chapter(number: int, group: _Group) -> Chapter:
+    """Freeze one chapter and its sections, giving ids `chNN`, `chNN-sNN`, `…-eNN`."""
+    chapter_id = f"ch{number:02d}"
+    sections = tuple(
+        Section(
+            f"{chapter_id}-s{n:02d}",
+            s.title,
+            _freeze_blocks(s.blocks, f"{chapter_id}-s{n:02d}", [0]),
+        )
+        for n, s in enumerate(group.sections, start=1)
+    )
+    return Chapter(chapter_id, group.title, _freeze_blocks(group.blocks, chapter_id, [0]), sections)

@@ -1,0 +1,106 @@
+"""Collect what happened to each post of a run; print a summary and write `report.json`."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+Status = Literal["built", "unchanged", "skipped", "failed"]
+
+
+@dataclass
+class PostResult:
+    """What one post became: its status, the reason when not built, and its outputs."""
+
+    source: Path
+    status: Status
+    reason: str = ""
+    outputs: list[Path] = field(default_factory=list)
+    words: int = 0
+    audio_seconds: float | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    def as_json(self, out_dir: Path) -> dict[str, object]:
+        """The result as plain JSON data, output paths relative to the output folder."""
+        return {
+            "post": str(self.source),
+            "status": self.status,
+            "reason": self.reason,
+            "outputs": [_relative(p, out_dir) for p in self.outputs],
+            "words": self.words,
+            "audio_seconds": None if self.audio_seconds is None else round(self.audio_seconds, 3),
+            "warnings": self.warnings,
+        }
+
+
+@dataclass
+class Report:
+    """Every post's result in the order posts were found; decides the exit code."""
+
+    results: list[PostResult] = field(default_factory=list)
+
+    def add(self, result: PostResult) -> None:
+        """Record one post's result."""
+        self.results.append(result)
+
+    def count(self, status: Status) -> int:
+        """How many posts ended with this status."""
+        return sum(1 for r in self.results if r.status == status)
+
+    @property
+    def return_code(self) -> int:
+        """0 when no post failed, else 1."""
+        return 1 if self.count("failed") else 0
+
+    def summary_lines(self) -> list[str]:
+        """A short human summary: the counts, then one line per skipped or failed post."""
+        counts = ", ".join(
+            f"{self.count(s)} {s}"
+            for s in ("built", "unchanged", "skipped", "failed")
+            if self.count(s) or s in ("built", "failed")
+        )
+        lines = [f"Summary: {counts}"]
+        for result in self.results:
+            if result.status in ("skipped", "failed"):
+                lines.append(f"  {result.status}: {result.reason}")
+            for warning in result.warnings:
+                lines.append(f"  warning: {result.source}: {warning}")
+        return lines
+
+    def write_json(self, out_dir: Path) -> Path:
+        """Write `report.json` into the output folder atomically and return its path."""
+        path = out_dir / "report.json"
+        data = {
+            "built": self.count("built"),
+            "unchanged": self.count("unchanged"),
+            "skipped": self.count("skipped"),
+            "failed": self.count("failed"),
+            "posts": [r.as_json(out_dir) for r in self.results],
+        }
+        write_atomic(path, (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode())
+        return path
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write a file through a temporary sibling and a rename, so it is whole or absent."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+
+
+def _relative(path: Path, base: Path) -> str:
+    """A path relative to base when it lies below it, else as given."""
+    try:
+        return str(path.relative_to(base))
+    except ValueError:
+        return str(path)
