@@ -51,7 +51,10 @@ def sentence_spans(text: str, language: str = "en") -> list[tuple[int, int]]:
         start = text.find(stripped, position)
         if start < 0:  # pysbd changed the text; keep what is left as one sentence
             break
-        spans.append((start, start + len(stripped)))
+        if spans and start == spans[-1][1]:  # no space at the split: inside a URL or number
+            spans[-1] = (spans[-1][0], start + len(stripped))
+        else:
+            spans.append((start, start + len(stripped)))
         position = start + len(stripped)
     rest = text[position:]
     if rest.strip():
