@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from functools import lru_cache
 
 import pysbd
@@ -28,6 +29,8 @@ from .model import (
     Text,
     plain_text,
 )
+
+_WORDLIKE = re.compile(r"\w")
 
 
 @lru_cache(maxsize=8)
@@ -131,6 +134,8 @@ def _inlines(content: tuple[Inline, ...], ids: _Ids, language: str) -> tuple[Inl
     out: list[Inline] = []
     position = 0
     for start, end in sentence_spans(text, language):
+        if not _WORDLIKE.search(text, start, end):
+            continue  # nothing to say or highlight: stays plain text between sentences
         out.extend(_slice(content, position, start))
         out.append(Sentence(ids.next(), _slice(content, start, end)))
         position = end
