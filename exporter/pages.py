@@ -25,8 +25,8 @@ def xml_text(text: str) -> str:
 
 
 def esc(text: str) -> str:
-    """Escape text for XHTML content or attributes, dropping characters XML cannot hold."""
-    return escape(_NOT_XML_CHARS.sub("", text), quote=True)
+    """Escape text for XHTML content or double-quoted attributes, dropping what XML cannot hold."""
+    return escape(_NOT_XML_CHARS.sub("", text), quote=False).replace('"', "&quot;")
 
 
 def web_url(url: str) -> str | None:

@@ -119,7 +119,7 @@ def _noteref(node: NoteRef, ctx: RenderContext, in_link: bool) -> str:
 
 def render_blocks(blocks: Iterable[Block], ctx: RenderContext, level: int) -> str:
     """Render blocks; `level` is the heading level of the part that holds them."""
-    return "".join(_block(block, ctx, level) for block in blocks)
+    return "\n".join(html for block in blocks if (html := _block(block, ctx, level)))
 
 
 def _block(block: Block, ctx: RenderContext, level: int) -> str:
@@ -309,7 +309,7 @@ def chapter_body(chapter: Chapter, ctx: RenderContext) -> str:
         parts.append("</section>")
     parts.extend(render_footnote(note, ctx) for note in chapter.footnotes)
     parts.append("</section>")
-    return "".join(parts)
+    return "\n".join(part for part in parts if part)
 
 
 def chapter_document(chapter: Chapter, book: Book) -> str:

@@ -288,4 +288,4 @@ def test_characters_xml_cannot_hold_are_dropped(tmp_path: Path) -> None:
     assert meta is not None
     assert meta.findtext("dc:title", namespaces=NS) == "Tt"
     assert meta.find("dc:creator", NS) is None
-    assert b'<h1 id="ch01">AB</h1><p>xy</p>' in member(path, "EPUB/ch01.xhtml")
+    assert b'<h1 id="ch01">AB</h1>\n<p>xy</p>' in member(path, "EPUB/ch01.xhtml")
