@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -17,13 +17,73 @@ from .reader import read_yaml_mapping
 
 _MAPS = ("per", "abbreviations", "ions", "symbols", "words")
 _LISTS = ("acronyms_as_words", "acronyms_as_letters", "english_words")
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-           "September", "October", "November", "December")
-_ROMAN = {"II": 2, "III": 3, "VI": 6, "VII": 7, "VIII": 8, "IX": 9, "XI": 11, "XII": 12,
-          "XIII": 13, "XIV": 14, "XV": 15, "XVI": 16, "XVII": 17, "XVIII": 18, "XIX": 19, "XX": 20}
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+_ROMAN = {
+    "II": 2,
+    "III": 3,
+    "VI": 6,
+    "VII": 7,
+    "VIII": 8,
+    "IX": 9,
+    "XI": 11,
+    "XII": 12,
+    "XIII": 13,
+    "XIV": 14,
+    "XV": 15,
+    "XVI": 16,
+    "XVII": 17,
+    "XVIII": 18,
+    "XIX": 19,
+    "XX": 20,
+}
 _ONSETS = frozenset(
-    ["bl", "br", "ch", "cl", "cr", "dr", "fl", "fr", "gl", "gn", "gr", "kl", "kn", "ph", "pl", "pr",
-     "ps", "qu", "sc", "sh", "sk", "sl", "sm", "sn", "sp", "st", "sw", "th", "tr", "tw", "wh", "wr"]
+    [
+        "bl",
+        "br",
+        "ch",
+        "cl",
+        "cr",
+        "dr",
+        "fl",
+        "fr",
+        "gl",
+        "gn",
+        "gr",
+        "kl",
+        "kn",
+        "ph",
+        "pl",
+        "pr",
+        "ps",
+        "qu",
+        "sc",
+        "sh",
+        "sk",
+        "sl",
+        "sm",
+        "sn",
+        "sp",
+        "st",
+        "sw",
+        "th",
+        "tr",
+        "tw",
+        "wh",
+        "wr",
+    ]
 )
 _SECOND_LEVEL = frozenset({"co", "com", "org", "net", "ac", "gov", "edu", "ne", "or", "gv"})
 _ACRONYM = re.compile(r"[A-Z]{2,}")
@@ -80,17 +140,26 @@ class Lexicon:
         object.__setattr__(self, "rules", _compile(self))
 
 
-def _alternation(keys: Iterable[str], before: str = r"(?<![\w.])", after: str = r"(?!\w)") -> str:
-    """One regex alternative per key, longest first, guarded where a key starts or ends a word."""
+def _alternation(
+    keys: Iterable[str],
+    before: str = r"(?<![\w.])",
+    after: str = r"(?!\w)",
+    units: Collection[str] = (),
+) -> str:
+    """One regex alternative per key, longest first, guarded where a key starts or ends a word.
+
+    A key that is also a unit (the degree sign) is left alone after a number, for the units.
+    """
     parts = []
     for key in sorted(set(keys), key=lambda k: (-len(k), k)):
         head = before if key[0].isalnum() else ""
+        head += r"(?<!\d)(?<!\d )" if key in units else ""
         tail = after if key[-1].isalnum() else ""
         parts.append(f"{head}{re.escape(key)}{tail}")
     return "|".join(parts)
 
 
-def _pattern(keys: Iterable[str], **guards: str) -> re.Pattern[str] | None:
+def _pattern(keys: Iterable[str], **guards: Any) -> re.Pattern[str] | None:
     """A compiled alternation of the keys, or None when there are none."""
     body = _alternation(keys, **guards)
     return re.compile(body) if body else None
@@ -104,17 +173,23 @@ def _compile(lex: Lexicon) -> _Rules:
     if unit:
         units = re.compile(
             rf"(?<![\w.])(?P<num>\d+(?:[.,]\d+)*)(?P<sep>[ \u00a0\u202f]?|[-\u2010])"
-            rf"(?P<unit>{unit})(?P<per>(?:/(?:{den}|[a-z]+))*)(?![\w/])"
+            rf"(?P<unit>{unit})(?P<per>(?:/(?:{den}|[a-z]+))*)(?![\w/]|\.\w)"
         )
-        ratios = re.compile(rf"(?<![\w/])(?P<unit>{unit})(?P<per>(?:/(?:{den}))+)(?![\w/])")
-    ahead = rf"(?:\s*(?:-|\u2013|to)\s*\d[\d.,]*)?\s*(?:[%‰]|(?:{unit or '(?!)'})(?![\w]))"
+        ratios = re.compile(rf"(?<![\w/])(?P<unit>{unit})(?P<per>(?:/(?:{den}))+)(?![\w/]|\.\w)")
+    spoken = {name for pair in lex.units.values() for name in pair}
+    spoken |= {lex.symbols[k] for k in ("%", "‰") if k in lex.symbols}
+    said = "|".join(re.escape(k) for k in sorted(spoken, key=lambda k: (-len(k), k)))
+    ahead = (
+        rf"(?:\s*(?:-|\u2013|to)\s*\d[\d.,]*)?\s*"
+        rf"(?:[%‰]|(?:{unit or '(?!)'})(?!\w)|(?:{said or '(?!)'})(?!\w))"
+    )
     return _Rules(
         words=_pattern(lex.words, before=r"(?<!\w)"),
         ions=_pattern(lex.ions, before=r"(?<!\w)", after=r"(?![\w+])"),
         abbreviations=_pattern(lex.abbreviations),
         units=units,
         ratios=ratios,
-        symbols=_pattern(lex.symbols, before="", after=""),
+        symbols=_pattern(lex.symbols, before="", after="", units=lex.units),
         quantity_ahead=re.compile(ahead),
     )
 
@@ -164,8 +239,11 @@ def _spoken(path: Path, section: str, key: str, value: object) -> str | tuple[st
     if section == "units":
         if isinstance(value, str) and value.strip():
             return value, value
-        if (isinstance(value, list) and len(value) == 2
-                and all(isinstance(v, str) and v.strip() for v in value)):
+        if (
+            isinstance(value, list)
+            and len(value) == 2
+            and all(isinstance(v, str) and v.strip() for v in value)
+        ):
             return value[0], value[1]
         raise ExporterError(f"{path}: units.{key}: expected [singular, plural] text")
     if not isinstance(value, str) or not value.strip():
@@ -183,8 +261,10 @@ def _merge_list(tables: dict[str, Any], path: Path, section: str, value: object)
             wanted = "lowercase letters" if shape is _WORD else "capital letters (2 or more)"
             raise ExporterError(f"{path}: {section}: {item!r}: expected {wanted}")
         tables[section].add(item)
-        other = {"acronyms_as_words": "acronyms_as_letters",
-                 "acronyms_as_letters": "acronyms_as_words"}.get(section)
+        other = {
+            "acronyms_as_words": "acronyms_as_letters",
+            "acronyms_as_letters": "acronyms_as_words",
+        }.get(section)
         if other:
             tables[other].discard(item)
 
@@ -205,7 +285,7 @@ def speak_url(url: str) -> str:
 
 def normalize(text: str, lexicon: Lexicon, language: str = "en") -> str:
     """The spoken form of one sentence; the displayed text itself is never changed."""
-    text = _URL.sub(_url, text)
+    text = _URL.sub(_url, _SPACES.sub(" ", text))
     if language.replace("_", "-").lower().split("-")[0] != "en":
         return _SPACES.sub(" ", text).strip()
     rules = lexicon.rules
@@ -216,9 +296,9 @@ def normalize(text: str, lexicon: Lexicon, language: str = "en") -> str:
     text = _PHONE.sub(lambda m: _phone(m, rules.quantity_ahead), text)
     text = _RANGE.sub(_range, text)
     text = _YEAR.sub(lambda m: _year(m, rules.quantity_ahead), text)
+    text = _sub(rules.symbols, lambda m: _symbol(m, lexicon.symbols), text)
     text = _sub(rules.units, lambda m: _quantity(m, lexicon), text)
     text = _sub(rules.ratios, lambda m: _ratio(m, lexicon), text)
-    text = _sub(rules.symbols, lambda m: _symbol(m, lexicon.symbols), text)
     text = _CAPS.sub(lambda m: _caps(m, lexicon), text)
     text = _NUMBER_HYPHEN.sub(" ", text)
     return _SPACES.sub(" ", text).strip()
@@ -331,14 +411,26 @@ def _caps(match: re.Match[str], lexicon: Lexicon) -> str:
         return _letters(token, suffix)
     if token in lexicon.acronyms_as_words or token.lower() in lexicon.english_words:
         return token.lower() + suffix
-    if token in _ROMAN and not suffix:
+    if token in _ROMAN and not suffix and not _hyphenated(match):
         return str(_ROMAN[token])
-    stem = token[:-1]
-    if token.endswith("S") and not suffix and stem in lexicon.acronyms_as_letters:
-        return _letters(stem, "s")
+    plural = token.endswith("S") and not suffix
+    if plural and token[:-1] in lexicon.acronyms_as_letters:
+        return _letters(token[:-1], "s")
+    if plural and token[:-1].lower() in lexicon.english_words:
+        return token.lower()
     if len(token) > 5 and _pronounceable(token):
         return token.lower() + suffix
     return _letters(token, suffix)
+
+
+def _hyphenated(match: re.Match[str]) -> bool:
+    """Whether a match touches a hyphen or dash (so 'IX-10' is not read as a range)."""
+    text = match.string
+    return any(
+        c in "-\u2010\u2013"
+        for c in text[max(0, match.start() - 1) : match.start()]
+        + text[match.end() : match.end() + 1]
+    )
 
 
 def _letters(token: str, suffix: str) -> str:
