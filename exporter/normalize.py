@@ -198,7 +198,7 @@ def load_lexicon(extra: Sequence[Path] = ()) -> Lexicon:
     """The packaged lexicon merged with user lexicons in order; later entries win, key by key."""
     tables: dict[str, Any] = {name: {} for name in ("units", *_MAPS)}
     tables.update({name: set() for name in _LISTS})
-    packaged = resources.files("exporter").joinpath("data", "lexicon.yaml")
+    packaged = resources.files("exporter") / "data" / "lexicon.yaml"
     with resources.as_file(packaged) as path:
         _merge(tables, path, read_yaml_mapping(path))
     for path in extra:
