@@ -31,14 +31,17 @@ class ChapterOverlay:
         return sum(round(c.end, 3) - round(c.begin, 3) for c in self.clips)
 
 
-def chapter_overlay(timeline: Timeline, chapter: int) -> ChapterOverlay:
-    """Clips for the sentences and headings of one chapter, timed within its own audio file.
+def chapter_overlay(timeline: Timeline, chapter: int, *, absolute: bool = False) -> ChapterOverlay:
+    """Clips for the sentences and headings of one chapter.
 
-    What the narration adds (the opening, quote announcements) has no element, so no clip.
+    Times count from the chapter's own audio file, or with `absolute` from the start of one
+    audio file holding the whole narration. What the narration adds (the opening, quote
+    announcements) has no element, so no clip.
     """
     start, end = timeline.chapter_span(chapter)
+    origin = 0 if absolute else start
     clips = tuple(
-        Clip(cue.ref, timeline.seconds(cue.start - start), timeline.seconds(cue.end - start))
+        Clip(cue.ref, timeline.seconds(cue.start - origin), timeline.seconds(cue.end - origin))
         for cue in timeline.chapter_cues(chapter)
         if cue.ref is not None
     )

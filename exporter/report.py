@@ -24,6 +24,12 @@ class PostResult:
     audio_seconds: float | None = None
     warnings: list[str] = field(default_factory=list)
 
+    def line(self) -> str:
+        """One line for the user: what was written, or why nothing was."""
+        if self.status in ("built", "unchanged"):
+            return f"{self.status}: {self.source} → {', '.join(p.name for p in self.outputs)}"
+        return f"{self.status}: {self.reason}"
+
     def as_json(self, out_dir: Path) -> dict[str, object]:
         """The result as plain JSON data, output paths relative to the output folder."""
         return {
@@ -42,6 +48,7 @@ class Report:
     """Every post's result in the order posts were found; decides the exit code."""
 
     results: list[PostResult] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
 
     def add(self, result: PostResult) -> None:
         """Record one post's result."""
@@ -53,8 +60,8 @@ class Report:
 
     @property
     def return_code(self) -> int:
-        """0 when no post failed, else 1."""
-        return 1 if self.count("failed") else 0
+        """0 when no post failed and the run had no problem, else 1."""
+        return 1 if self.count("failed") or self.problems else 0
 
     def summary_lines(self) -> list[str]:
         """A short human summary: the counts, then one line per skipped or failed post."""
@@ -64,6 +71,7 @@ class Report:
             if self.count(s) or s in ("built", "failed")
         )
         lines = [f"Summary: {counts}"]
+        lines.extend(f"  error: {problem}" for problem in self.problems)
         for result in self.results:
             if result.status in ("skipped", "failed"):
                 lines.append(f"  {result.status}: {result.reason}")
@@ -79,6 +87,7 @@ class Report:
             "unchanged": self.count("unchanged"),
             "skipped": self.count("skipped"),
             "failed": self.count("failed"),
+            "problems": self.problems,
             "posts": [r.as_json(out_dir) for r in self.results],
         }
         write_atomic(path, (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode())
@@ -92,10 +101,18 @@ def write_atomic(path: Path, data: bytes) -> None:
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
+        os.chmod(temp, 0o666 & ~_umask())
         os.replace(temp, path)
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
+
+
+def _umask() -> int:
+    """The process's file-creation mask (read by setting and restoring it)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def _relative(path: Path, base: Path) -> str:
