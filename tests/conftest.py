@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from exporter.cli import main
 
 from .epubcheck import EpubcheckResult, run_epubcheck
 
@@ -14,3 +17,29 @@ from .epubcheck import EpubcheckResult, run_epubcheck
 def epubcheck() -> Callable[[Path], EpubcheckResult]:
     """Run the real EPUBCheck on an EPUB file (about 5 to 8 s a run: use sparingly)."""
     return run_epubcheck
+
+
+SEED = Path(__file__).parent / "cases" / "seed-memantine.md"
+SLUG = "nmda-antagonist-memantines-effect-on-mood-2"
+
+
+@dataclass(frozen=True)
+class Built:
+    """Where the seed was built, and with which cache."""
+
+    out: Path
+    cache: Path
+
+    def file(self, suffix: str) -> Path:
+        """The output file with this suffix."""
+        return self.out / f"{SLUG}{suffix}"
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    """Build the seed once with the real engine, two jobs, into tmp folders."""
+    out = tmp_path_factory.mktemp("out")
+    cache = tmp_path_factory.mktemp("cache")
+    code = main(["build", str(SEED), "-o", str(out), "--cache", str(cache), "--jobs", "2"])
+    assert code == 0
+    return Built(out, cache)

@@ -10,7 +10,10 @@ from exporter.errors import EmptyPostError, FrontMatterError, PostEncodingError
 from exporter.load import load_book
 from exporter.reader import clean_title, read_post
 
-GOOD = "---\nID: 7\npost_title: Hello\nauthor: Ann\npost_date: 2020-01-02 03:04:05\n---\n<p>Hi there.</p>\n"
+GOOD = (
+    "---\nID: 7\npost_title: Hello\nauthor: Ann\npost_date: 2020-01-02 03:04:05\n---\n"
+    "<p>Hi there.</p>\n"
+)
 
 
 def write(tmp_path: Path, text: str | bytes, name: str = "2020-01-02-hello-world.md") -> Path:
