@@ -128,6 +128,7 @@ def _narrate(book: Book, post: Post, run: _Run, result: PostResult) -> None:
         on_start=lambda total: run.reporter.stage(book.meta.slug, "narrating sentences", total),
     )
     result.audio_seconds = narrated.timeline.seconds(narrated.timeline.total)
+    result.synthesized, result.reused = narrated.stats.synthesized, narrated.stats.reused
     formats = settings.audio_formats
     if formats:
         run.reporter.stage(book.meta.slug, f"encoding {', '.join(formats)}", len(formats))

@@ -22,6 +22,8 @@ class PostResult:
     outputs: list[Path] = field(default_factory=list)
     words: int = 0
     audio_seconds: float | None = None
+    synthesized: int = 0
+    reused: int = 0
     warnings: list[str] = field(default_factory=list)
 
     def line(self) -> str:
@@ -39,6 +41,8 @@ class PostResult:
             "outputs": [_relative(p, out_dir) for p in self.outputs],
             "words": self.words,
             "audio_seconds": None if self.audio_seconds is None else round(self.audio_seconds, 3),
+            "sentences_synthesized": self.synthesized,
+            "sentences_reused": self.reused,
             "warnings": self.warnings,
         }
 
