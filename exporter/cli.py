@@ -83,6 +83,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="also build drafts (_drafts/ and published: false)",
     )
     build.add_argument("--posts-only", action="store_true", help="leave out pages (_pages/)")
+    build.add_argument(
+        "--force",
+        action="store_true",
+        help="rebuild every post, even those whose source and settings did not change",
+    )
     audio = build.add_argument_group("narration")
     audio.add_argument(
         "--no-audio", action="store_true", help="build the EPUB only: no narration at all"
@@ -154,6 +159,7 @@ def _build(args: argparse.Namespace) -> int:
         jobs=args.jobs,
         include_drafts=args.include_drafts,
         posts_only=args.posts_only,
+        force=args.force,
     )
     for lexicon in settings.lexicons:
         if not lexicon.is_file():

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +18,8 @@ from .normalize import Lexicon, load_lexicon
 from .progress import PlainReporter, Reporter
 from .reader import Post, read_post
 from .report import PostResult, Report
+from .state import BuildState, fingerprint
+from .state import Entry as StateEntry
 from .text import word_count
 from .tts import open_engine
 
@@ -56,15 +60,29 @@ class _Run:
     settings: Settings
     reporter: Reporter
     cache: AudioCache
+    state: BuildState
+    engine: str = ""
     lexicons: dict[Path, Lexicon] = field(default_factory=dict)
+
+    def lexicon_files(self, post: Path) -> list[Path]:
+        """The lexicon files a post's narration reads, besides the shipped one."""
+        beside = post.parent.resolve() / LEXICON_NAME
+        return ([beside] if beside.is_file() else []) + list(self.settings.lexicons)
+
+    def fingerprint(self, post: Path) -> str:
+        """What decides a post's outputs: its bytes, the output settings, engine, lexicons."""
+        s = self.settings
+        shape = json.dumps(
+            [s.narrate, s.audio_formats, s.read_along, s.voice, s.rate, self.engine],
+            sort_keys=True,
+        )
+        return fingerprint(post, shape, self.lexicon_files(post) if s.narrate else [])
 
     def lexicon_for(self, post: Path) -> Lexicon:
         """The shipped lexicon, then a `lexicon.yaml` beside the post, then --lexicon files."""
         folder = post.parent.resolve()
         if folder not in self.lexicons:
-            beside = folder / LEXICON_NAME
-            extra = ([beside] if beside.is_file() else []) + list(self.settings.lexicons)
-            self.lexicons[folder] = load_lexicon(extra)
+            self.lexicons[folder] = load_lexicon(self.lexicon_files(post))
         return self.lexicons[folder]
 
 
@@ -145,6 +163,30 @@ def _narrate(book: Book, post: Post, run: _Run, result: PostResult) -> None:
 
 
 def build_post(source: Source, run: _Run) -> PostResult:
+    """Build one post unless its outputs are up to date; remember what a good build made."""
+    key = str(source.path.resolve())
+    stamp = run.fingerprint(source.path)
+    earlier = None if run.settings.force else run.state.unchanged(key, stamp)
+    if earlier is not None:
+        outputs = [run.settings.out_dir / name for name in earlier.outputs]
+        return PostResult(
+            source.path,
+            "unchanged",
+            outputs=outputs,
+            words=earlier.words,
+            audio_seconds=earlier.audio_seconds,
+        )
+    result = _build_post(source, run)
+    if result.status == "built":
+        names = tuple(p.name for p in result.outputs)
+        run.state.record(key, StateEntry(stamp, names, result.words, result.audio_seconds))
+    else:
+        run.state.forget(key)
+    run.state.save()
+    return result
+
+
+def _build_post(source: Source, run: _Run) -> PostResult:
     """Build one post's outputs; every expected problem becomes a failed or skipped result."""
     read = _read(source, run.settings)
     if isinstance(read, PostResult):
@@ -166,15 +208,15 @@ def build_post(source: Source, run: _Run) -> PostResult:
     return result
 
 
-def check_narration(settings: Settings) -> str:
-    """'' when the speech engine, voice and rate work; else the one-line reason they don't."""
+def check_narration(settings: Settings) -> tuple[str, str]:
+    """(engine identity, '') when engine, voice and rate work; else ('', the reason why not)."""
     if not settings.narrate:
-        return ""
+        return "", ""
     try:
-        open_engine(settings.voice, settings.rate)
+        engine = open_engine(settings.voice, settings.rate)
     except NarrationError as exc:
-        return str(exc)
-    return ""
+        return "", str(exc)
+    return f"{engine.name} {engine.version} {engine.voice} {engine.rate}", ""
 
 
 def run(
@@ -190,12 +232,13 @@ def run(
     report = Report()
     reporter = reporter or PlainReporter()
     settings.out_dir.mkdir(parents=True, exist_ok=True)
-    if problem := check_narration(settings):
+    engine, problem = check_narration(settings)
+    if problem:
         report.problems.append(f"no narration: {problem}")
         reporter.message(f"error: no narration: {problem}")
-        settings = Settings(**{**settings.__dict__, "narrate": False})
+        settings = dataclasses.replace(settings, narrate=False)
     cache = AudioCache(settings.cache_dir or default_cache_dir())
-    state = _Run(settings, reporter, cache)
+    state = _Run(settings, reporter, cache, BuildState.load(settings.out_dir), engine)
     for source in discover(list(paths)):
         if not source.path.exists():
             result = PostResult(source.path, "failed", f"{source.path}: no such file or folder")

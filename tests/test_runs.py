@@ -32,6 +32,11 @@ def _post(folder: Path, name: str, text: str | bytes) -> Path:
     return path
 
 
+def _listing(out: Path) -> list[str]:
+    """The output folder's files, without the build-state file."""
+    return sorted(p.name for p in out.iterdir() if p.name != ".exporter-state.json")
+
+
 def _report(out: Path) -> dict[str, object]:
     """The run's report.json."""
     data: dict[str, object] = json.loads((out / "report.json").read_text())
@@ -58,7 +63,7 @@ def test_bad_posts_fail_alone_with_one_line_each(
     captured = capsys.readouterr()
     assert code == 1
     assert (out / "a-short-post.epub").is_file()
-    assert sorted(p.name for p in out.iterdir()) == ["a-short-post.epub", "report.json"]
+    assert _listing(out) == ["a-short-post.epub", "report.json"]
     failed = [line for line in captured.out.splitlines() if line.startswith("failed: ")]
     assert len(failed) == len(bad)
     for name in bad:
@@ -96,7 +101,7 @@ def test_missing_engine_still_builds_the_epub(
     assert main(["build", str(post), "-o", str(out), "--cache", str(tmp_path / "c")]) == 1
     text = capsys.readouterr().out
     assert text.count("eSpeak NG is not installed") >= 1
-    assert sorted(p.name for p in out.iterdir()) == ["a-short-post.epub", "report.json"]
+    assert _listing(out) == ["a-short-post.epub", "report.json"]
 
 
 def test_bad_voice_is_an_error_not_a_fallback(
@@ -155,3 +160,25 @@ def test_interrupted_build_leaves_no_partial_audio(tmp_path: Path) -> None:
     report = _report(out)["posts"][0]  # type: ignore[index]
     assert report["sentences_reused"] >= done
     assert report["sentences_synthesized"] + report["sentences_reused"] == 99
+
+
+def test_unchanged_posts_are_not_rebuilt(tmp_path: Path) -> None:
+    """A second run reuses unchanged outputs; --force and a changed post rebuild."""
+    src = tmp_path / "src"
+    first, second = _post(src, "a.md", SHORT), _post(src, "b.md", SHORT.replace("short", "b"))
+    out = tmp_path / "out"
+    args = ["build", str(src), "-o", str(out), "--no-audio"]
+    assert main(args) == 0
+    stamp = (out / "a-short-post.epub").stat().st_mtime_ns
+    assert main(args) == 0
+    assert _report(out)["unchanged"] == 2
+    assert (out / "a-short-post.epub").stat().st_mtime_ns == stamp
+    second.write_text(second.read_text() + "<p>More.</p>\n")
+    assert main(args) == 0
+    assert (_report(out)["built"], _report(out)["unchanged"]) == (1, 1)
+    assert main([*args, "--force"]) == 0
+    assert _report(out)["built"] == 2
+    (out / "a-short-post.epub").unlink()
+    assert main(args) == 0
+    assert (_report(out)["built"], _report(out)["unchanged"]) == (1, 1)
+    assert first.exists()
