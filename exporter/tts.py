@@ -10,7 +10,8 @@ has traps this module works around (each was seen on this machine):
 - every later `runAndWait()` re-synthesizes the last text, so properties are never set in a loop
   here; they go straight to the driver and are confirmed with `espeak_Synchronize` and
   `espeak_GetParameter(..., current=1)` (pyttsx3 declares that call without its second argument);
-- a rate set just before a loop can be dropped by the loop's `espeak_Cancel`, hence the check;
+- each loop calls `espeak_Cancel` if eSpeak still looks busy: that drops a rate just set (hence
+  the check) or kills the new utterance (hence waiting for `espeak_IsPlaying() == 0` first);
 - the driver prints "Audio saved to ..." for every file; its module-level `print` is silenced.
 """
 
@@ -25,6 +26,7 @@ import os
 import shutil
 import tempfile
 import threading
+import time
 import wave
 from dataclasses import dataclass
 from pathlib import Path
@@ -102,6 +104,7 @@ class _Backend:
         self.dll.espeak_GetParameter.argtypes = [ctypes.c_int, ctypes.c_int]
         self.dll.espeak_GetParameter.restype = ctypes.c_int
         self.dll.espeak_Synchronize.restype = ctypes.c_int
+        self.dll.espeak_IsPlaying.restype = ctypes.c_int
         self.driver: Any = espeak_driver.EspeakDriver
         try:
             self.engine: Any = pyttsx3.init()
@@ -123,6 +126,7 @@ class _Backend:
         self.default_voice = str(self.driver.getProperty("voice") or "gmw/en")
         self.voice: str | None = None
         self.rate: int | None = None
+        self.broken = False
 
     def _on_finished(self, name: object = None, completed: bool = True) -> None:
         """Note that the current utterance ended (on eSpeak's thread)."""
@@ -172,27 +176,47 @@ class _Backend:
         if driver is not None:
             driver.endLoop()
 
+    def _wait_idle(self) -> None:
+        """Wait until eSpeak's thread has wound down the last utterance.
+
+        pyttsx3's next loop calls `espeak_Cancel` if eSpeak still looks busy, which kills the
+        new utterance (seen about once in 1,500 sentences on a loaded machine).
+        """
+        deadline = time.monotonic() + 5.0
+        while self.dll.espeak_IsPlaying() and time.monotonic() < deadline:
+            time.sleep(0.0005)
+
+    def _utter(self, text: str, timeout: float) -> bool:
+        """Run one save_to_file loop; tell whether the utterance completed."""
+        with contextlib.suppress(FileNotFoundError):
+            self.wav.unlink()
+        self._wait_idle()
+        self.done.clear()
+        self.errors.clear()
+        watchdog = threading.Timer(timeout, self._abort)
+        watchdog.start()
+        try:
+            self.engine.save_to_file(text, str(self.wav))
+            self.engine.runAndWait()
+            finished = self.done.wait(timeout)
+        finally:
+            watchdog.cancel()
+        if self.errors:
+            raise NarrationError(f"eSpeak NG failed on {text[:60]!r}: {self.errors[0]}")
+        if not finished:
+            raise NarrationError(f"eSpeak NG did not finish {text[:60]!r} in {timeout:.0f} s")
+        return self.completed and self.wav.exists()
+
     def synthesize(self, text: str, voice: str, rate: int) -> tuple[bytes, int]:
         """Speak one text into a temporary WAV, wait until it is complete, return PCM and rate."""
         with self.lock:
+            if self.broken:
+                raise NarrationError("eSpeak NG is unusable after an interrupted utterance")
             self.apply(voice, rate)
-            with contextlib.suppress(FileNotFoundError):
-                self.wav.unlink()
-            self.done.clear()
-            self.errors.clear()
-            timeout = 30.0 + len(text) / 50
-            watchdog = threading.Timer(timeout, self._abort)
-            watchdog.start()
-            try:
-                self.engine.save_to_file(text, str(self.wav))
-                self.engine.runAndWait()
-                finished = self.done.wait(timeout)
-            finally:
-                watchdog.cancel()
-            if self.errors:
-                raise NarrationError(f"eSpeak NG failed on {text[:60]!r}: {self.errors[0]}")
-            if not finished or not self.completed or not self.wav.exists():
+            self.broken = True  # until an utterance ends normally: pyttsx3 state is unknown
+            if not any(self._utter(text, 30.0 + len(text) / 50) for _ in range(3)):
                 raise NarrationError(f"eSpeak NG produced no audio for {text[:60]!r}")
+            self.broken = False
             try:
                 with wave.open(str(self.wav), "rb") as wav:
                     if wav.getnchannels() != 1 or wav.getsampwidth() != 2:
