@@ -141,8 +141,7 @@ class _Mp3Stream:
 
     def __init__(self, out: BinaryIO, sample_rate: int) -> None:
         """Configure LAME for 64 kb/s mono CBR at the input's own sample rate."""
-        self.out = out
-        self.start = out.tell()
+        self.out, self.start = out, out.tell()
         self.encoder = lameenc.Encoder()
         self.encoder.set_bit_rate(MP3_KBPS)
         self.encoder.set_in_sample_rate(sample_rate)
@@ -178,6 +177,8 @@ class _Mp3Stream:
         for block in blocks:
             self.samples += len(block) // 2
             self._emit(bytes(self.encoder.encode(block)))
+        if not self.samples:
+            raise AudioError("there is no audio to encode")
         self._emit(bytes(self.encoder.flush()))
         if self.tail or self.header is None:
             raise AudioError("LAME produced a truncated MP3 stream")
@@ -221,7 +222,7 @@ def _chapter_spans(chapters: Sequence[ChapterMark], total: int) -> list[tuple[st
     starts = [c.start_sample for c in chapters]
     if any(s < 0 or s > total for s in starts) or starts != sorted(starts):
         raise AudioError(f"chapter starts must be ascending within 0..{total}: {starts}")
-    ends = [*starts[1:], total]
+    ends = [*starts[1:], total][: len(starts)]  # no chapters, no ends
     return [(c.title, c.start_sample, end) for c, end in zip(chapters, ends, strict=True)]
 
 

@@ -198,6 +198,23 @@ def test_wrong_sample_total_or_chapter_order_is_an_audio_error(tmp_path: Path, f
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.parametrize("fmt", ["m4b", "mp3"])
+def test_a_book_without_chapters(tmp_path: Path, fmt: Fmt) -> None:
+    """No chapter marks give a playable file with no chapters."""
+    path = tmp_path / f"plain.{fmt}"
+    write_audiobook(
+        path, fmt, [silence(1.0)], sample_rate=RATE, total_samples=RATE, chapters=[], tags=TAGS
+    )
+    assert read_chapters(path) == []
+    assert abs(probe_duration(path) - 1.0) < 0.01
+
+
+def test_encode_mp3_of_nothing_is_an_audio_error() -> None:
+    """An empty stream is refused with a clear message."""
+    with pytest.raises(AudioError, match="no audio"):
+        encode_mp3(iter([b""]), sample_rate=RATE)
+
+
 def decode(path: Path) -> list[float]:
     """Decode an audio file with PyAV into float samples of its first channel."""
     samples: list[float] = []
