@@ -1,0 +1,141 @@
+"""One measured benchmark step, run in its own process; prints seconds and peak memory as JSON."""
+
+from __future__ import annotations
+
+import ctypes
+import io
+import json
+import os
+import resource
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+
+def _peak_mib() -> float:
+    """Peak resident memory of this process and of its finished children, in MiB (Linux KiB)."""
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return max(own, kids) / 1024
+
+
+def step_build(post: str, out: str, cache: str, jobs: str) -> None:
+    """`exporter build` of one post (all outputs, real engine)."""
+    from exporter.cli import main
+
+    sink = io.StringIO()
+    real, sys.stdout = sys.stdout, sink
+    try:
+        code = main(["build", post, "-o", out, "--cache", cache, "--jobs", jobs])
+    finally:
+        sys.stdout = real
+    if code != 0:
+        raise SystemExit(f"build failed ({code}):\n{sink.getvalue()}")
+
+
+def _espeak_one_wav(text: str) -> tuple[bytes, int]:
+    """Synthesize a whole text with eSpeak NG's own API in one call (no pyttsx3)."""
+    import espeakng_loader
+
+    os.environ["ESPEAK_DATA_PATH"] = espeakng_loader.get_data_path()
+    lib = ctypes.CDLL(espeakng_loader.get_library_path())
+    chunks: list[bytes] = []
+    callback_type = ctypes.CFUNCTYPE(
+        ctypes.c_int, ctypes.POINTER(ctypes.c_short), ctypes.c_int, ctypes.c_void_p
+    )
+
+    def collect(wav: Any, count: int, events: Any) -> int:
+        if count > 0:
+            chunks.append(ctypes.string_at(wav, count * 2))
+        return 0
+
+    callback = callback_type(collect)
+    rate = lib.espeak_Initialize(2, 0, None, 0)  # AUDIO_OUTPUT_SYNCHRONOUS
+    lib.espeak_SetSynthCallback(callback)
+    lib.espeak_SetVoiceByName(b"en")
+    lib.espeak_SetParameter(1, 200, 0)  # espeakRATE, words per minute
+    data = text.encode("utf-8")
+    lib.espeak_Synth(data, len(data) + 1, 0, 1, 0, 1, None, None)  # POS_CHARACTER, UTF-8
+    lib.espeak_Synchronize()
+    return b"".join(chunks), int(rate)
+
+
+def _plain_encode(pcm: bytes, rate: int, folder: Path) -> None:
+    """Encode PCM to .m4b (PyAV AAC, fast coder, 64 kb/s) and .mp3 (lameenc, 64 kb/s)."""
+    import av
+    import lameenc
+    import numpy as np
+
+    encoder = lameenc.Encoder()
+    encoder.set_bit_rate(64)
+    encoder.set_in_sample_rate(rate)
+    encoder.set_channels(1)
+    encoder.set_quality(2)
+    (folder / "baseline.mp3").write_bytes(encoder.encode(pcm) + encoder.flush())
+    samples = np.frombuffer(pcm, dtype="<i2")
+    with av.open(str(folder / "baseline.m4b"), "w", format="ipod") as container:
+        stream: Any = container.add_stream("aac", rate=rate)
+        stream.codec_context.layout = "mono"
+        stream.codec_context.bit_rate = 64000
+        stream.codec_context.options = {"aac_coder": "fast"}
+        step = 1024 * 16
+        for start in range(0, len(samples), step):
+            frame = av.AudioFrame.from_ndarray(
+                samples[start : start + step].reshape(1, -1), format="s16", layout="mono"
+            )
+            frame.sample_rate = rate
+            frame.pts = start
+            for packet in stream.encode(frame):
+                container.mux(packet)
+        for packet in stream.encode(None):
+            container.mux(packet)
+
+
+def step_baseline(post: str, work: str) -> None:
+    """The same spoken text through eSpeak NG in one WAV, then a plain encode."""
+    from exporter.audiobook import narrate_book  # noqa: F401  (same imports as the build)
+    from exporter.load import load_book
+    from exporter.normalize import load_lexicon, normalize, speak_url
+    from exporter.speech import speech_script
+
+    book = load_book(Path(post))
+    lexicon = load_lexicon()
+    script = speech_script(book, lambda t: normalize(t, lexicon, "en"), speak_url)
+    text = "\n\n".join(u.text for u in script.utterances)
+    started = time.perf_counter()
+    pcm, rate = _espeak_one_wav(text)
+    _plain_encode(pcm, rate, Path(work))
+    _finish(time.perf_counter() - started)
+
+
+def step_duration(out: str) -> None:
+    """Report the narration length of the built mp3 (for the table's header)."""
+    from exporter.audio import probe_duration
+
+    mp3 = next(Path(out).glob("*.mp3"))
+    print(json.dumps({"seconds": probe_duration(mp3), "peak_mib": 0.0}))
+
+
+def _finish(seconds: float) -> None:
+    """Print the step's measurement as the last line."""
+    print(json.dumps({"seconds": seconds, "peak_mib": _peak_mib()}))
+
+
+def main() -> None:
+    """Dispatch a step by name; build steps are timed around the call."""
+    name, args = sys.argv[1], sys.argv[2:]
+    if name == "build":
+        started = time.perf_counter()
+        step_build(*args)
+        _finish(time.perf_counter() - started)
+    elif name == "baseline":
+        step_baseline(*args)
+    elif name == "duration":
+        step_duration(*args)
+    else:
+        raise SystemExit(f"unknown step {name}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,133 @@
+#!/usr/bin/env python3
+"""Benchmark the seed's narration against a plain eSpeak NG + encode baseline, as ratios.
+
+    .venv/bin/python benchmarks/narration.py [--post FILE] [--rounds N]
+
+Every measurement runs in a fresh child process (time and peak memory are its own):
+  baseline   the same spoken text through eSpeak NG's own synthesis in one call into one
+             WAV, then a plain encode to the same formats (AAC 64 kb/s in .m4b, MP3 64 kb/s)
+  cold       `exporter build` with an empty cache and output folder (--jobs 1, then --jobs 2)
+  warm       the same build again: nothing changed
+  edit       one sentence of the post changed, then built again (same cache and folder)
+  long       the post's body four times over, cold, for peak memory against book length
+Writes only under a temporary folder.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "tests" / "cases" / "seed-memantine.md"
+CHILD = Path(__file__).resolve().parent / "_child.py"
+
+
+def child(*args: str) -> dict[str, float]:
+    """Run one measured step in a fresh process; return its seconds and peak memory (MiB)."""
+    done = subprocess.run(
+        [sys.executable, str(CHILD), *args], capture_output=True, text=True, check=False
+    )
+    if done.returncode != 0:
+        raise SystemExit(f"step {args[0]} failed:\n{done.stdout}\n{done.stderr}")
+    result: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def build(post: Path, out: Path, cache: Path, jobs: int) -> dict[str, float]:
+    """Time one `exporter build` of a post."""
+    return child("build", str(post), str(out), str(cache), str(jobs))
+
+
+def edit_one_sentence(post: Path) -> None:
+    """Change the words of one sentence in the post (the patent chapter's last one)."""
+    text = post.read_text(encoding="utf-8")
+    old = "It cost about a billion dollars"
+    if old not in text:
+        raise SystemExit(f"{post} lacks the sentence this benchmark edits")
+    post.write_text(text.replace(old, "It cost roughly a billion dollars", 1), encoding="utf-8")
+
+
+def quadruple(post: Path, target: Path) -> None:
+    """Write a post whose body is the original body four times over."""
+    text = post.read_text(encoding="utf-8")
+    head, _, body = text.partition("\n---\n")
+    target.write_text(head + "\n---\n" + body * 4, encoding="utf-8")
+
+
+def median_of(rounds: int, step: callable) -> dict[str, float]:  # type: ignore[valid-type]
+    """Run a step several times; keep the median time and the largest peak memory."""
+    runs = [step() for _ in range(rounds)]
+    return {
+        "seconds": statistics.median(r["seconds"] for r in runs),
+        "peak_mib": max(r["peak_mib"] for r in runs),
+    }
+
+
+def main() -> None:
+    """Run every measurement and print the table of times and ratios."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--post", type=Path, default=SEED)
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="exporter-bench-"))
+    try:
+        post = work / "post.md"
+        shutil.copyfile(args.post, post)
+
+        def fresh(jobs: int, source: Path = post) -> dict[str, float]:
+            out, cache = Path(tempfile.mkdtemp(dir=work)), Path(tempfile.mkdtemp(dir=work))
+            return build(source, out, cache, jobs)
+
+        baseline = median_of(args.rounds, lambda: child("baseline", str(post), str(work)))
+        cold1 = median_of(args.rounds, lambda: fresh(1))
+        cold2 = median_of(args.rounds, lambda: fresh(2))
+        out, cache = work / "out", work / "cache"
+        build(post, out, cache, 1)
+        warm = median_of(args.rounds, lambda: build(post, out, cache, 1))
+        edits = []
+        for _ in range(args.rounds):
+            shutil.copyfile(args.post, post)
+            build(post, out, cache, 1)
+            edit_one_sentence(post)
+            edits.append(build(post, out, cache, 1))
+        edit = {
+            "seconds": statistics.median(e["seconds"] for e in edits),
+            "peak_mib": max(e["peak_mib"] for e in edits),
+        }
+        shutil.copyfile(args.post, post)
+        long_post = work / "long.md"
+        quadruple(post, long_post)
+        long = fresh(1, long_post)
+        audio = child("duration", str(out))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+    base = baseline["seconds"]
+    rows = [
+        ("baseline: eSpeak NG one WAV + encode", baseline, base),
+        ("cold build --jobs 1", cold1, base),
+        ("cold build --jobs 2", cold2, base),
+        ("warm rebuild (nothing changed)", warm, cold1["seconds"]),
+        ("one sentence edited", edit, cold1["seconds"]),
+        ("cold build, body x4, --jobs 1", long, cold1["seconds"]),
+    ]
+    print(f"post: {args.post.name}; narration {audio['seconds']:.1f} s; median of {args.rounds}")
+    print(f"{'step':<40} {'seconds':>8} {'ratio':>8}  {'vs':<9} {'peak MiB':>9}")
+    for label, numbers, against in rows:
+        versus = "baseline" if against == base else "cold -j1"
+        ratio = numbers["seconds"] / against
+        print(
+            f"{label:<40} {numbers['seconds']:>8.2f} {ratio:>8.2f}  {versus:<9} "
+            f"{numbers['peak_mib']:>9.1f}"
+        )
+
+
+if __name__ == "__main__":
+    main()
