@@ -1,15 +1,20 @@
-"""Clean a post's raw HTML into the Book's chapters; the only module that uses beautifulsoup4."""
+"""Clean a post's HTML into the Book's chapters; the only module that uses beautifulsoup4.
+
+Only model nodes come out, so the model is the allow-list: scripts, styles, forms and every
+attribute are gone by construction; addresses pass `media.safe_link`/`safe_media`. The rules
+about single elements (tables, images, footnote marks) live in `tags`.
+"""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from bs4 import BeautifulSoup, Tag
-from bs4.element import Comment, NavigableString, PageElement
-from titlecase import titlecase
+from bs4.element import NavigableString, PageElement, PreformattedString
 
-from .autop import looks_autop, wpautop
+from .inlines import SPACE, collapse, linked, styled, text_pieces, trim, visible
+from .media import embed_for, safe_link
 from .model import (
     Block,
     Cell,
@@ -18,335 +23,397 @@ from .model import (
     Figure,
     Inline,
     LineBreak,
-    Link,
     ListBlock,
+    NoteRef,
     Paragraph,
     Quote,
-    Style,
     Styled,
     Table,
     Text,
-    plain_text,
 )
-from .outline import BlockItem, HeadingItem, Item, build_chapters
+from .notes import Notes, attach_notes
+from .outline import (
+    BlockItem,
+    HeadingItem,
+    Item,
+    body_acronyms,
+    build_chapters,
+    case_headings,
+    cite_quotes,
+    mark_pseudo_headings,
+)
+from .prepare import prepare_body
+from .tags import (
+    BACKLINK,
+    BLOCKS,
+    CELL_BLOCKS,
+    DROP,
+    EMBEDS,
+    HEADINGS,
+    LISTS,
+    STYLES,
+    CellFacts,
+    colspan,
+    image_src,
+    indent_px,
+    is_data_table,
+    is_emoji,
+    language,
+    ref_like,
+)
 
-_DROP = {
-    "script",
-    "style",
-    "noscript",
-    "template",
-    "form",
-    "input",
-    "button",
-    "select",
-    "textarea",
-    "head",
-    "title",
-    "meta",
-    "link",
-    "svg",
-    "math",
-    "canvas",
-}
-_CONTAINERS = {
-    "div",
-    "section",
-    "article",
-    "main",
-    "header",
-    "footer",
-    "aside",
-    "center",
-    "body",
-    "html",
-    "span",
-    "font",
-    "nav",
-    "details",
-    "summary",
-    "address",
-    "dl",
-    "dd",
-    "dt",
-    "fieldset",
-    "hgroup",
-}
-_HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
-_BLOCKS = {"p", "blockquote", "ul", "ol", "pre", "table", "hr", "figure", "img", "li"}
-_BLOCKS |= set(_HEADINGS) | _CONTAINERS - {"span", "font"}
-_STYLES: dict[str, Style] = {
-    "strong": "strong",
-    "b": "strong",
-    "em": "em",
-    "i": "em",
-    "cite": "em",
-    "code": "code",
-    "tt": "code",
-    "kbd": "code",
-    "samp": "code",
-    "sup": "sup",
-    "sub": "sub",
-    "del": "del",
-    "s": "del",
-    "strike": "del",
-}
-_INDENT = re.compile(r"(?:padding|margin)-left\s*:\s*(\d+(?:\.\d+)?)\s*(px|em|pt)?", re.I)
-_SPACE = re.compile(r"[\s\u00a0]+")
-_SAFE_HREF = re.compile(r"^(?:https?:|mailto:|#)", re.I)
-_ACRONYM = re.compile(r"\b[A-Z][A-Z0-9]{1,6}s?\b")
-_MAX_DEPTH = 200
+_NOTE_TAGS = frozenset({"li", "p", "div", "aside", "dd", "section", "footer"})
+_MAX_DEPTH = 120
+_MAX_NEST = 16
 
 
 def clean_body(body: str, book_title: str) -> tuple[Chapter, ...]:
-    """Turn a post body (HTML as WordPress stores it) into chapters; may return no chapters."""
-    html = wpautop(body) if looks_autop(body) else body
+    """Turn a post body (as WordPress stores it) into chapters; may return no chapters."""
+    return clean_html(prepare_body(body).html, book_title)
+
+
+def clean_html(html: str, book_title: str) -> tuple[Chapter, ...]:
+    """Turn prepared HTML (see `prepare`) into chapters with their footnotes."""
     soup = BeautifulSoup(html, "html.parser")
-    for comment in soup.find_all(string=lambda s: isinstance(s, Comment)):
-        comment.extract()
-    for tag in soup.find_all(list(_DROP)):
-        tag.decompose()
-    items = list(_walk(soup, 0))
-    items = _cite_quotes(_mark_pseudo_headings(items))
-    items = _case_headings(items, _acronyms(soup))
-    return build_chapters(items, book_title)
+    for tag in soup.find_all(list(DROP)):
+        if not tag.decomposed:
+            tag.decompose()
+    for br in soup.select("pre br"):
+        br.replace_with("\n")
+    walker = _Walker(soup)
+    notes = walker.take_notes(soup)
+    items = list(walker.walk(soup.children, 0, 0, 0))
+    acronyms = body_acronyms(items)
+    items = case_headings(cite_quotes(mark_pseudo_headings(items)), acronyms)
+    return attach_notes(build_chapters(items, book_title), notes)
 
 
-def _indent(tag: Tag) -> int:
-    """The editor's indentation of a tag in pixels (`padding-left: 30px` and friends)."""
-    match = _INDENT.search(str(tag.get("style") or ""))
-    if not match:
-        return 0
-    value, unit = float(match.group(1)), (match.group(2) or "px").lower()
-    return round(value * (16 if unit == "em" else 4 / 3 if unit == "pt" else 1))
+def _is_emoji(tag: Tag) -> bool:
+    """True for a smiley or emoji image, which stands in a line of text."""
+    return is_emoji(" ".join(tag.get_attribute_list("class") or []), str(tag.get("src") or ""))
 
 
-def _walk(parent: Tag, inherited: int) -> Iterator[Item]:
-    """Yield headings and blocks from a container's children in document order."""
-    run: list[Inline] = []
-    for child in list(parent.children):
-        if isinstance(child, Tag) and child.name in _BLOCKS:
-            yield from _paragraph(run, inherited)
-            run = []
-            yield from _block(child, inherited + _indent(child))
-        elif isinstance(child, NavigableString | Tag):
-            run.extend(_inlines(child, 0))
-    yield from _paragraph(run, inherited)
+def _is_block(node: PageElement) -> bool:
+    """True for an element that starts its own block."""
+    return (
+        isinstance(node, Tag)
+        and node.name in BLOCKS
+        and not (node.name == "img" and _is_emoji(node))
+    )
 
 
-def _block(tag: Tag, indent: int) -> Iterator[Item]:
-    """Yield the items one block-level tag stands for."""
-    name = tag.name
-    if name in _HEADINGS:
-        title = _collapse(tag.get_text(" "))
-        if title:
-            yield HeadingItem(title, _HEADINGS[name], indent)
-    elif name in ("p", "li") or name in _CONTAINERS:
-        yield from _walk(tag, indent)
-    elif name == "blockquote":
-        blocks = tuple(_blocks_only(_walk(tag, 0)))
-        if blocks:
-            cite = str(tag.get("cite") or "") or None
-            yield BlockItem(
-                Quote(blocks, cite if cite and _SAFE_HREF.match(cite) else None), indent
-            )
-    elif name in ("ul", "ol"):
-        entries = tuple(
-            tuple(_blocks_only(_walk(li, 0))) for li in tag.find_all("li", recursive=False)
-        )
-        entries = tuple(e for e in entries if e)
-        if entries:
-            yield BlockItem(ListBlock(name == "ol", entries), indent)
-    elif name == "pre":
-        text = tag.get_text().strip("\n")
-        if text.strip():
-            yield BlockItem(CodeBlock(text), indent)
-    elif name == "table":
-        table = _table(tag)
-        if table is not None:
-            yield BlockItem(table, indent)
-    elif name in ("img", "figure"):
-        img = tag if name == "img" else tag.find("img")
-        if isinstance(img, Tag) and img.get("src"):
-            caption = tag.find("figcaption") if name == "figure" else None
-            caption_inlines = _trim(_inlines(caption, 0)) if isinstance(caption, Tag) else ()
-            yield BlockItem(
-                Figure(str(img["src"]), _collapse(str(img.get("alt") or "")), caption_inlines),
-                indent,
-            )
+class _Walker:
+    """Walks the parsed tree once, yielding headings and blocks in document order."""
 
+    def __init__(self, soup: BeautifulSoup) -> None:
+        self.has_block: set[int] = set()
+        self.refs: dict[int, NoteRef] = {}
+        self.skip: set[int] = set()
+        for tag in soup.find_all(list(BLOCKS)):
+            if not _is_block(tag):
+                continue
+            parent = tag.parent
+            while parent is not None and id(parent) not in self.has_block:
+                self.has_block.add(id(parent))
+                parent = parent.parent
 
-def _blocks_only(items: Iterator[Item]) -> Iterator[Block]:
-    """Blocks of a nested container; headings inside it become bold paragraphs."""
-    for item in items:
-        if isinstance(item, BlockItem):
-            yield item.block
-        else:
-            yield Paragraph((Styled("strong", (Text(item.title),)),))
+    # ------------------------------------------------------------ walking
 
-
-def _table(tag: Tag) -> Table | None:
-    """A data table with header cells marked; None when it holds no text."""
-    rows: list[tuple[Cell, ...]] = []
-    for tr in tag.find_all("tr"):
-        cells = tuple(
-            Cell(_trim(_inlines(cell, 0)), cell.name == "th")
-            for cell in tr.find_all(["td", "th"], recursive=False)
-        )
-        if any(c.content for c in cells):
-            rows.append(cells)
-    return Table(tuple(rows)) if rows else None
-
-
-def _paragraph(run: list[Inline], indent: int) -> Iterator[Item]:
-    """Yield a paragraph for a run of inlines when it holds visible text."""
-    content = _trim(run)
-    if plain_text(content).strip():
-        yield BlockItem(Paragraph(content), indent)
-
-
-def _inlines(node: PageElement, depth: int) -> list[Inline]:
-    """Inline nodes for one HTML node; styles kept, spans and fonts unwrapped."""
-    if isinstance(node, NavigableString):
-        return [Text(_SPACE.sub(" ", str(node)))] if str(node) else []
-    if not isinstance(node, Tag):
-        return []
-    name = node.name
-    if name == "br":
-        return [LineBreak()]
-    if depth > _MAX_DEPTH:
-        return [Text(_SPACE.sub(" ", node.get_text()))]
-    children = [i for child in node.children for i in _inlines(child, depth + 1)]
-    if name in _STYLES:
-        style = _STYLES[name]
-        flat: list[Inline] = []
-        for child in children:  # <b><b>x</b></b> is just bold
-            if isinstance(child, Styled) and child.style == style:
-                flat.extend(child.children)
+    def walk(
+        self, nodes: Iterable[PageElement], indent: int, depth: int, nest: int
+    ) -> Iterator[Item]:
+        """Yield items for a run of sibling nodes: blocks, and paragraphs of inline runs."""
+        run: list[Inline] = []
+        for child in list(nodes):
+            if isinstance(child, Tag) and (_is_block(child) or id(child) in self.has_block):
+                yield from self._paragraph(run, indent)
+                run = []
+                if depth > _MAX_DEPTH:
+                    yield from self._paragraph([Text(child.get_text(" "))], indent)
+                else:
+                    yield from self.block(
+                        child, indent + indent_px(str(child.get("style") or "")), depth + 1, nest
+                    )
             else:
-                flat.append(child)
-        return [Styled(style, tuple(flat))] if plain_text(tuple(flat)).strip() else flat
-    if name == "a":
-        href = str(node.get("href") or "")
-        if href and _SAFE_HREF.match(href) and plain_text(tuple(children)).strip():
-            return [Link(href, tuple(children))]
-    return children
+                run.extend(self.inlines(child, depth, 0))
+        yield from self._paragraph(run, indent)
 
-
-def _trim(run: list[Inline]) -> tuple[Inline, ...]:
-    """Merge adjacent text, drop leading and trailing breaks and spaces."""
-    merged: list[Inline] = []
-    for node in run:
-        if isinstance(node, Text) and merged and isinstance(merged[-1], Text):
-            merged[-1] = Text(_SPACE.sub(" ", merged[-1].text + node.text))
+    def block(self, tag: Tag, indent: int, depth: int, nest: int) -> Iterator[Item]:
+        """Yield the items one block-level element stands for."""
+        name = tag.name
+        if name in HEADINGS:
+            title = self.text(tag)
+            if title:
+                yield HeadingItem(title, HEADINGS[name], indent)
+        elif name in LISTS and nest < _MAX_NEST:
+            yield from self._list(tag, indent, depth, nest)
+        elif name == "blockquote" and nest < _MAX_NEST:
+            blocks = self.blocks(tag.children, depth, nest + 1)
+            if blocks:
+                cite = safe_link(str(tag.get("cite") or ""))
+                web = cite if cite and re.match(r"https?://", cite, re.I) else None
+                yield BlockItem(Quote(blocks, web), indent)
+        elif name == "pre":
+            text = tag.get_text().strip("\n")
+            if text.strip():
+                classes = [
+                    " ".join(t.get_attribute_list("class") or []) for t in (tag, tag.code) if t
+                ]
+                yield BlockItem(CodeBlock(text, language(classes)), indent)
+        elif name == "table":
+            yield from self._table(tag, indent, depth, nest)
+        elif name in EMBEDS:
+            embed = embed_for(name, _player_src(tag), str(tag.get("title") or ""))
+            if embed is not None:
+                yield BlockItem(embed, indent)
+        elif name == "img" or _is_image_figure(tag):
+            figure = self._figure(tag)
+            if figure is not None:
+                yield BlockItem(figure, indent)
         else:
-            merged.append(node)
-    while merged and _blank(merged[0]):
-        merged.pop(0)
-    while merged and _blank(merged[-1]):
-        merged.pop()
-    if merged:
-        merged[0] = _strip_edge(merged[0], left=True)
-        merged[-1] = _strip_edge(merged[-1], left=False)
-    return tuple(merged)
+            yield from self.walk(tag.children, indent, depth, nest)
+
+    def blocks(self, nodes: Iterable[PageElement], depth: int, nest: int) -> tuple[Block, ...]:
+        """The blocks of nested content; headings inside it become bold paragraphs."""
+        out: list[Block] = []
+        for item in self.walk(nodes, 0, depth, nest):
+            if isinstance(item, BlockItem):
+                out.append(item.block)
+            else:
+                out.append(Paragraph((Styled("strong", (Text(item.title),)),)))
+        return tuple(out)
+
+    def _paragraph(self, run: list[Inline], indent: int) -> Iterator[Item]:
+        """Yield a paragraph for a run of inlines when it holds visible text or a note mark."""
+        content = trim(run)
+        if visible(content) or any(isinstance(node, NoteRef) for node in content):
+            yield BlockItem(Paragraph(content), indent)
+
+    def _list(self, tag: Tag, indent: int, depth: int, nest: int) -> Iterator[Item]:
+        """A list; a list or text written straight inside it joins the items around it."""
+        items: list[tuple[Block, ...]] = []
+        loose: list[PageElement] = []
+        for child in [*tag.children, None]:
+            if child is None or (isinstance(child, Tag) and child.name == "li"):
+                if loose and (blocks := self.blocks(loose, depth, nest + 1)):
+                    items.append(blocks)
+                loose = []
+                if child is not None:
+                    items.append(self.blocks(child.children, depth, nest + 1))
+            elif isinstance(child, Tag) and child.name in LISTS and items:
+                items[-1] = items[-1] + self.blocks([child], depth, nest + 1)
+            else:
+                loose.append(child)
+        entries = tuple(item for item in items if item)
+        if entries:
+            yield BlockItem(ListBlock(tag.name == "ol", entries), indent)
+
+    def _table(self, tag: Tag, indent: int, depth: int, nest: int) -> Iterator[Item]:
+        """A data table, or a layout table's cells as ordinary blocks (see the module rule)."""
+        rows, stray = _rows(tag)
+        yield from self.walk(stray, indent, depth, nest)
+        caption = tag.find("caption", recursive=False)
+        cells = [cell for row in rows for cell in row]
+        if not is_data_table([[_facts(cell) for cell in row] for row in rows]):
+            if isinstance(caption, Tag):
+                yield from self.walk([caption], indent, depth, nest)
+            for cell in cells:
+                yield from self.walk(cell.children, indent, depth, nest)
+            return
+        table_rows: list[tuple[Cell, ...]] = []
+        for row in rows:
+            built = tuple(
+                Cell(trim(self.inlines(c, depth, 0)), c.name == "th" or _in_head(c)) for c in row
+            )
+            if any(visible(cell.content) for cell in built):
+                table_rows.append(built)
+        title = trim(self.inlines(caption, depth, 0)) if isinstance(caption, Tag) else ()
+        if table_rows:
+            yield BlockItem(Table(tuple(table_rows), title), indent)
+
+    def _figure(self, tag: Tag) -> Figure | None:
+        """An image with its alternative text and caption; None when it shows nothing."""
+        img = tag if tag.name == "img" else tag.find("img")
+        if not isinstance(img, Tag):
+            return None
+        self.skip.add(id(img))
+        caption = trim(self.inlines(tag, 0, 0)) if tag is not img else ()
+        src, alt = image_src(img.attrs), collapse(str(img.get("alt") or ""))
+        if not (src or alt or visible(caption)):
+            return None
+        return Figure(src, alt, caption)
+
+    # ------------------------------------------------------------ inlines
+
+    def inlines(self, node: PageElement, depth: int, styles: int) -> list[Inline]:
+        """Inline nodes for one HTML node; styles and safe links kept, other tags unwrapped."""
+        if isinstance(node, NavigableString):
+            text = "" if isinstance(node, PreformattedString) else str(node)
+            return [Text(SPACE.sub(" ", text))] if text else []
+        if not isinstance(node, Tag) or id(node) in self.skip:
+            return []
+        if id(node) in self.refs:
+            return [self.refs[id(node)]]
+        name = node.name
+        if name == "br":
+            return [LineBreak()]
+        if name in EMBEDS:
+            return []
+        if name == "img":
+            alt = collapse(str(node.get("alt") or ""))
+            return [Text(f" {alt} ")] if alt else []
+        if depth > _MAX_DEPTH:
+            return [Text(SPACE.sub(" ", node.get_text(" ")))]
+        inner = styles + (name in STYLES or name == "a")
+        children = [i for c in node.children for i in self.inlines(c, depth + 1, inner)]
+        if name in STYLES:
+            return styled(STYLES[name], children, inner)
+        if name == "a":
+            href = safe_link(str(node.get("href") or ""))
+            return linked(href, children, inner) if href else children
+        if name == "q":
+            return [Text("\u201c"), *children, Text("\u201d")]
+        if name in BLOCKS:  # block content inside a cell or caption: keep lines apart
+            return [Text(" "), *children, LineBreak()]
+        return children
+
+    def text(self, tag: Tag) -> str:
+        """The plain text of an element (a heading), markup never parsed, note marks left out."""
+        return collapse(" ".join(text_pieces(self.inlines(tag, 0, 0))))
+
+    # ------------------------------------------------------------ footnotes
+
+    def take_notes(self, soup: BeautifulSoup) -> Notes:
+        """Find footnote references and their notes; take the notes out of the body."""
+        order: dict[int, int] = {}
+        targets: dict[str, Tag] = {}
+        for index, tag in enumerate(soup.find_all(True)):
+            order[id(tag)] = index
+            for key in (tag.get("id"), tag.get("name") if tag.name == "a" else None):
+                if key:
+                    targets.setdefault(str(key), tag)
+        found: dict[int, tuple[str, Tag]] = {}
+        ref_ids: set[str] = set()
+        for a in soup.find_all("a", href=True):
+            href = str(a["href"]).strip()
+            target = targets.get(href[1:]) if href.startswith("#") else None
+            note = _note_of(target) if target is not None and _ref_like(a) else None
+            if note is None or order[id(note)] < order[id(a)] or any(p is note for p in a.parents):
+                continue
+            key = f"note-{order[id(note)]}"
+            label = re.sub(r"[\[\]()\s]", "", a.get_text()) or str(len(found) + 1)
+            outer = a.parent if _only_child(a) and a.parent is not None else a
+            self.refs[id(outer)] = NoteRef(key, label[:8])
+            ref_ids.update(str(t.get("id")) for t in (a, outer) if t.get("id"))
+            found.setdefault(id(note), (key, note))
+        notes: Notes = {}
+        for key, note in sorted(found.values(), key=lambda kn: order[id(kn[1])]):
+            if note.decomposed or any(p.decomposed for p in note.parents):
+                continue
+            for back in note.find_all("a", href=True):
+                href = str(back["href"]).strip()
+                if href[1:] in ref_ids or BACKLINK.match(back.get_text()):
+                    back.decompose()
+            label = next(r.label for r in self.refs.values() if r.note_id == key)
+            blocks = self.blocks(note.children, 0, 1)
+            parent = note.parent
+            note.decompose()
+            _prune_empty(parent)
+            if blocks:
+                notes[key] = (label, blocks)
+        return notes
 
 
-def _blank(node: Inline) -> bool:
-    """True for a line break or text with nothing visible."""
-    return isinstance(node, LineBreak) or not plain_text((node,)).strip()
+def _player_src(tag: Tag) -> str:
+    """The media address of a player element, from its attributes or its children."""
+    for attr in ("src", "data", "data-src"):
+        if tag.get(attr):
+            return str(tag.get(attr))
+    for child in tag.find_all(["source", "embed", "param"]):
+        if child.name == "param" and str(child.get("name", "")).lower() not in ("movie", "src"):
+            continue
+        value = child.get("value") if child.name == "param" else child.get("src")
+        if value:
+            return str(value)
+    return ""
 
 
-def _strip_edge(node: Inline, left: bool) -> Inline:
-    """Strip spaces at one edge of a node, descending into styles and links."""
-    if isinstance(node, Text):
-        return Text(node.text.lstrip() if left else node.text.rstrip())
-    if isinstance(node, Styled | Link) and node.children:
-        kids = list(node.children)
-        kids = [k for k in kids if not isinstance(k, LineBreak)] if kids else kids
-        index = 0 if left else -1
-        kids[index] = _strip_edge(kids[index], left)
-        if isinstance(node, Styled):
-            return Styled(node.style, tuple(kids))
-        return Link(node.href, tuple(kids))
-    return node
+def _is_image_figure(tag: Tag) -> bool:
+    """True for a figure or WordPress caption box holding one image and no other blocks."""
+    classes: list[str] = [str(c) for c in tag.get_attribute_list("class") or []]
+    if tag.name != "figure" and not any(c.startswith("wp-caption") for c in classes):
+        return False
+    others = tag.find_all([*CELL_BLOCKS, "p", "div"])
+    images = [t for t in others if t.name == "img"]
+    rest = [t for t in others if t.name not in ("img", "p", "div")]
+    return len(images) == 1 and not rest
 
 
-def _collapse(text: str) -> str:
-    """Collapse whitespace (including no-break spaces) and strip."""
-    return _SPACE.sub(" ", text).strip()
+def _rows(table: Tag) -> tuple[list[list[Tag]], list[PageElement]]:
+    """A table's own rows of cells, and whatever stray content sits outside its rows."""
+    rows: list[list[Tag]] = []
+    stray: list[PageElement] = []
+    for child in table.children:
+        groups = [child] if isinstance(child, Tag) and child.name == "tr" else []
+        if isinstance(child, Tag) and child.name in ("thead", "tbody", "tfoot"):
+            groups = [g for g in child.children if isinstance(g, Tag) and g.name == "tr"]
+        elif not groups and not (isinstance(child, Tag) and child.name in ("caption", "colgroup")):
+            stray.append(child)
+        for tr in groups:
+            rows.append([c for c in tr.children if isinstance(c, Tag) and c.name in ("td", "th")])
+    return [row for row in rows if row], stray
 
 
-def _mark_pseudo_headings(items: list[Item]) -> list[Item]:
-    """A bold-only paragraph followed by more indented text titles that text (a study, say)."""
-    out: list[Item] = []
-    for index, item in enumerate(items):
-        following = items[index + 1] if index + 1 < len(items) else None
-        if (
-            isinstance(item, BlockItem)
-            and isinstance(item.block, Paragraph)
-            and len(item.block.content) == 1
-            and isinstance(item.block.content[0], Styled)
-            and item.block.content[0].style == "strong"
-            and isinstance(following, BlockItem)
-            and following.indent > item.indent
-        ):
-            out.append(HeadingItem(_collapse(plain_text(item.block.content)), 7, item.indent, True))
-        else:
-            out.append(item)
-    return out
+def _facts(cell: Tag) -> CellFacts:
+    """What the table rule needs to know about a cell."""
+    blocky = bool(cell.find(CELL_BLOCKS)) or len(cell.find_all(["p", "div"])) > 1
+    header = cell.name == "th" or _in_head(cell)
+    return CellFacts(header, colspan(cell.get("colspan")), bool(collapse(cell.get_text())), blocky)
 
 
-def _cite_quotes(items: list[Item]) -> list[Item]:
-    """Give a quote with no `cite` the link that ends the paragraph introducing it."""
-    out: list[Item] = []
-    for item in items:
-        previous = out[-1] if out else None
-        if (
-            isinstance(item, BlockItem)
-            and isinstance(item.block, Quote)
-            and item.block.cite is None
-            and isinstance(previous, BlockItem)
-            and isinstance(previous.block, Paragraph)
-            and previous.block.content
-            and isinstance(previous.block.content[-1], Link)
-        ):
-            item = BlockItem(Quote(item.block.blocks, previous.block.content[-1].href), item.indent)
-        out.append(item)
-    return out
+def _ref_like(a: Tag) -> bool:
+    """True for a link that looks like a footnote mark (see `tags.ref_like`)."""
+    marks = " ".join([*(a.get_attribute_list("class") or []), str(a.get("role") or "")])
+    in_sup = a.find_parent("sup") is not None or a.find("sup") is not None
+    return ref_like(marks, in_sup, a.get_text())
 
 
-def _acronyms(soup: BeautifulSoup) -> set[str]:
-    """All-capital words the body uses outside headings: acronyms to keep when title-casing."""
-    found: set[str] = set()
-    for string in soup.find_all(string=True):
-        parent = string.parent
-        if (
-            parent is not None
-            and parent.find_parent(list(_HEADINGS)) is None
-            and parent.name not in _HEADINGS
-        ):
-            found.update(_ACRONYM.findall(str(string)))
-    return found
+def _in_head(cell: Tag) -> bool:
+    """True for a cell in the table's `<thead>`."""
+    row = cell.parent
+    return row is not None and row.parent is not None and row.parent.name == "thead"
 
 
-def _case_headings(items: list[Item], acronyms: set[str]) -> list[Item]:
-    """Give headings typed in capitals title case, keeping acronyms the body uses."""
-
-    def keep_acronyms(word: str, **_: object) -> str | None:
-        bare = word.strip(".,:;!?()'\"")
-        return word.upper() if bare.upper() in acronyms else None
-
-    out: list[Item] = []
-    for item in items:
-        if isinstance(item, HeadingItem) and _shouting(item.title):
-            title = titlecase(item.title.lower(), callback=keep_acronyms)
-            out.append(HeadingItem(title, item.level, item.indent, item.pseudo))
-        else:
-            out.append(item)
-    return out
+def _note_of(target: Tag) -> Tag | None:
+    """The block a footnote link points at (the paragraph around a bare anchor), if note-like."""
+    note: Tag | None = target
+    while note is not None and note.name not in _NOTE_TAGS:
+        note = note.parent
+    if note is None or note.name in ("[document]", "body", "html"):
+        return None
+    if note.find(list(HEADINGS)) or not collapse(note.get_text()):
+        return None
+    return note
 
 
-def _shouting(title: str) -> bool:
-    """True when most of a heading's words (three or more) are typed in capitals."""
-    words = [w for w in re.findall(r"[^\W\d_][\w'\u2019]*", title) if len(w) > 1]
-    capitals = [w for w in words if w.upper() == w]
-    return len(words) >= 3 and len(capitals) >= 0.75 * len(words)
+def _only_child(a: Tag) -> bool:
+    """True when a link is all its `<sup>` parent shows (the mark is the whole `<sup>`)."""
+    parent = a.parent
+    return (
+        isinstance(parent, Tag)
+        and parent.name == "sup"
+        and collapse(parent.get_text()) == collapse(a.get_text())
+    )
+
+
+def _prune_empty(tag: Tag | None) -> None:
+    """Remove the note list a footnote came from once nothing visible is left in it."""
+    while (
+        isinstance(tag, Tag)
+        and tag.name in ("ol", "ul", "div", "section", "aside", "footer")
+        and not collapse(tag.get_text())
+        and tag.find(["img", *EMBEDS]) is None
+    ):
+        parent = tag.parent
+        tag.decompose()
+        tag = parent

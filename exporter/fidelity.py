@@ -1,4 +1,17 @@
-"""Prove nothing was lost: the post's visible words appear in the book, in the same order."""
+"""Prove nothing was lost: the post's visible words appear in the book, speech and EPUB, in order.
+
+The post's visible text is what WordPress would show: the body rendered by `prepare` (comments
+gone, Markdown rendered, shortcodes expanded), read with the stdlib HTML parser. By rule these
+words are not compared: the content of invisible elements and players (`tags.INVISIBLE`),
+footnote marks (in-page links that look like note labels, and backlinks), and, for speech,
+code blocks, which the narrator announces instead of reading. Image alternative text counts.
+Footnotes may move (to the end of a chapter), so every side lists footnote text after the
+running text; a post's own note list normally sits at its end, where this puts it.
+
+The book is compared exactly (nothing missing, nothing added); the speech script and the
+EPUB add words of their own (announcements, labels, title page), so there every source
+word must appear in order among theirs.
+"""
 
 from __future__ import annotations
 
@@ -7,64 +20,125 @@ import html
 from collections.abc import Sequence
 from dataclasses import dataclass
 from html.parser import HTMLParser
+from pathlib import Path
 
-from .model import Book
-from .text import book_texts, words
+from .epubtext import shown_words
+from .errors import PostError
+from .htmlscan import VOID
+from .load import book_from_post
+from .model import (
+    Block,
+    Book,
+    CodeBlock,
+    Entry,
+    Figure,
+    Inline,
+    ListBlock,
+    Paragraph,
+    Quote,
+    Sentence,
+    Table,
+    plain_text,
+)
+from .notes import map_blocks
+from .prepare import prepare_body
+from .reader import read_post
+from .speech import speech_script
+from .tags import BACKLINK, BLOCKS, INVISIBLE, ref_like
+from .text import words
 
-# Content that is not text a reader sees, by rule: it is dropped or replaced by a link.
-_INVISIBLE = {
-    "script",
-    "style",
-    "noscript",
-    "template",
-    "iframe",
-    "object",
-    "embed",
-    "video",
-    "audio",
-    "svg",
-    "math",
-    "head",
-    "title",
-    "form",
-    "select",
-    "textarea",
-    "button",
-}
+_CODE_START, _CODE_END = "\x01", "\x02"
 
 
 class _VisibleText(HTMLParser):
-    """Collect the text a browser would show, skipping invisible elements (stdlib parser)."""
+    """Collect the text a browser would show, skipping invisible elements and note marks."""
 
-    def __init__(self) -> None:
+    def __init__(self, anchors: set[str]) -> None:
         super().__init__(convert_charrefs=True)
+        self.anchors = anchors
         self.parts: list[str] = []
-        self.hidden = 0
+        self.stack: list[str] = []
+        self.link: list[str] | None = None
+        self.link_marks = ""
+
+    def hidden(self) -> bool:
+        """True inside an element whose content is never shown."""
+        return any(tag in INVISIBLE for tag in self.stack)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        """Enter an element; count how deep inside invisible ones we are."""
-        if tag in _INVISIBLE:
-            self.hidden += 1
-        self.parts.append(" ")
+        """Enter an element: blocks separate words, `<pre>` marks code, images show alt text."""
+        values = dict(attrs)
+        if tag in BLOCKS or tag == "br":
+            self.parts.append(" ")
+        if tag == "pre" and not self.hidden():
+            self.parts.append(_CODE_START)
+        if tag == "img" and not self.hidden():
+            self.parts.append(f" {values.get('alt') or ''} ")
+        href = (values.get("href") or "").strip()
+        if tag == "a" and href.startswith("#") and href[1:] in self.anchors:
+            self.link = []
+            self.link_marks = f"{values.get('class') or ''} {values.get('role') or ''}"
+        if tag not in VOID:
+            self.stack.append(tag)
 
     def handle_endtag(self, tag: str) -> None:
-        """Leave an element."""
-        if tag in _INVISIBLE and self.hidden:
-            self.hidden -= 1
-        self.parts.append(" ")
+        """Leave the nearest open element of this name."""
+        if tag not in self.stack:
+            return
+        while self.stack and self.stack.pop() != tag:
+            pass
+        if tag == "a" and self.link is not None:
+            text = "".join(self.link)
+            in_sup = "sup" in self.stack
+            if not (ref_like(self.link_marks, in_sup, text) or BACKLINK.match(text)):
+                self.parts.append(text)
+            self.link = None
+        if tag == "pre" and not self.hidden():
+            self.parts.append(_CODE_END)
+        if tag in BLOCKS:
+            self.parts.append(" ")
 
     def handle_data(self, data: str) -> None:
         """Keep text outside invisible elements."""
-        if not self.hidden:
-            self.parts.append(data)
+        if not self.hidden():
+            (self.link if self.link is not None else self.parts).append(data)
+
+
+class _Anchors(HTMLParser):
+    """Collect every id and anchor name of a document (footnote marks must point somewhere)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: set[str] = set()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        """Note the element's id (and an anchor's name)."""
+        for key, value in attrs:
+            if value and (key == "id" or (key == "name" and tag == "a")):
+                self.found.add(value)
+
+
+def visible_text(body: str) -> list[tuple[str, bool]]:
+    """The words a reader of the post's page would see, in order, each marked True if code."""
+    prepared = prepare_body(body).html
+    anchors = _Anchors()
+    anchors.feed(prepared)
+    parser = _VisibleText(anchors.found)
+    parser.feed(prepared)
+    parser.close()
+    out: list[tuple[str, bool]] = []
+    code = False
+    for piece in (
+        html.unescape("".join(parser.parts)).replace(_CODE_END, _CODE_START).split(_CODE_START)
+    ):
+        out.extend((w.casefold(), code) for w in words(piece))
+        code = not code
+    return out
 
 
 def visible_words(body: str) -> list[str]:
-    """The words a reader of the post's web page would see, in order."""
-    parser = _VisibleText()
-    parser.feed(body)
-    parser.close()
-    return [w.casefold() for w in words(html.unescape("".join(parser.parts)))]
+    """The words a reader of the post's web page would see, in order, case-folded."""
+    return [word for word, _ in visible_text(body)]
 
 
 @dataclass(frozen=True)
@@ -93,6 +167,8 @@ class Fidelity:
 
 def compare_words(expected: Sequence[str], actual: Sequence[str]) -> Fidelity:
     """Words deleted from or inserted into `expected` to give `actual`, order respected."""
+    if list(expected) == list(actual):
+        return Fidelity((), ())
     matcher = difflib.SequenceMatcher(a=expected, b=actual, autojunk=False)
     missing: list[str] = []
     added: list[str] = []
@@ -104,20 +180,118 @@ def compare_words(expected: Sequence[str], actual: Sequence[str]) -> Fidelity:
     return Fidelity(tuple(missing), tuple(added))
 
 
+def contained_in_order(expected: Sequence[str], actual: Sequence[str]) -> Fidelity:
+    """Source words that do not appear, in order, among the output's words (extras allowed)."""
+    missing: list[str] = []
+    position = 0
+    for word in expected:
+        found = position
+        while found < len(actual) and actual[found] != word:
+            found += 1
+        if found < len(actual):
+            position = found + 1
+        else:
+            missing.append(word)
+    return Fidelity(tuple(missing), ())
+
+
+def _block_words(blocks: tuple[Block, ...]) -> list[str]:
+    """The shown words of blocks in reading order (players left out, by rule)."""
+    texts: list[str] = []
+    stack: list[Block] = list(reversed(blocks))
+    while stack:
+        block = stack.pop()
+        if isinstance(block, Paragraph):
+            texts.append(plain_text(block.content))
+        elif isinstance(block, Entry | Quote):
+            texts.append(block.title if isinstance(block, Entry) else "")
+            stack.extend(reversed(block.blocks))
+        elif isinstance(block, ListBlock):
+            for item in reversed(block.items):
+                stack.extend(reversed(item))
+        elif isinstance(block, CodeBlock):
+            texts.append(block.text)
+        elif isinstance(block, Table):
+            texts.append(plain_text(block.caption))
+            texts.extend(plain_text(cell.content) for row in block.rows for cell in row)
+        elif isinstance(block, Figure):
+            texts.extend((block.alt, plain_text(block.caption)))
+    return [w.casefold() for text in texts for w in words(text)]
+
+
 def book_words(book: Book) -> list[str]:
-    """The book's visible words in reading order, case-folded."""
-    return [w.casefold() for text in book_texts(book) for w in words(text)]
+    """The book's shown words in reading order, footnotes after the running text."""
+    main: list[str] = []
+    for chapter in book.chapters:
+        main.extend(w.casefold() for w in words(chapter.title))
+        main.extend(_block_words(chapter.blocks))
+        for section in chapter.sections:
+            main.extend(w.casefold() for w in words(section.title))
+            main.extend(_block_words(section.blocks))
+    notes = [w for ch in book.chapters for note in ch.footnotes for w in _block_words(note.blocks)]
+    return main + notes
+
+
+def _without_fallback_title(book: Book, expected: list[str], actual: list[str]) -> list[str]:
+    """Drop the book title a first chapter was named after when the post itself lacks it."""
+    if not book.chapters or book.chapters[0].title != book.meta.title:
+        return actual
+    title = [w.casefold() for w in words(book.meta.title)]
+    if actual[: len(title)] == title and expected[: len(title)] != title:
+        return actual[len(title) :]
+    return actual
 
 
 def check_book(body: str, book: Book) -> Fidelity:
-    """Compare a post body's visible words with the book made from it.
+    """Compare a post body's visible words with the book made from it, exactly."""
+    expected = visible_words(body)
+    return compare_words(expected, _without_fallback_title(book, expected, book_words(book)))
 
-    A chapter the cleaner had to name after the book (text before the first heading) adds the
-    title's words; they are not counted as added.
+
+def speech_words(book: Book) -> list[str]:
+    """The words of the speech script before normalization, footnotes after the running text."""
+    note_ids: set[str] = set()
+
+    def collect(node: Inline) -> Inline:
+        if isinstance(node, Sentence):
+            note_ids.add(node.id)
+        return node
+
+    for chapter in book.chapters:
+        for note in chapter.footnotes:
+            map_blocks(note.blocks, collect)
+    script = speech_script(book, speak=lambda text: text, site_name=lambda url: url)
+    main: list[str] = []
+    notes: list[str] = []
+    for utterance in script.utterances:
+        target = notes if utterance.ref in note_ids else main
+        target.extend(w.casefold() for w in words(utterance.text))
+    return main + notes
+
+
+def check_speech(body: str, book: Book) -> Fidelity:
+    """Every visible word outside code blocks is spoken, in order."""
+    expected = [word for word, code in visible_text(body) if not code]
+    return contained_in_order(expected, speech_words(book))
+
+
+def check_epub(body: str, epub_path: Path) -> Fidelity:
+    """Every visible word appears, in order, in the text of the built EPUB."""
+    main, notes = shown_words(epub_path)
+    return contained_in_order(visible_words(body), main + notes)
+
+
+def check_post(post_path: Path, epub_path: Path | None = None) -> list[str]:
+    """One line per problem with a post's book, speech script and (if given) EPUB; [] if none.
+
+    A post that is refused reports its one-line refusal.
     """
-    actual = book_words(book)
-    if book.chapters and book.chapters[0].title == book.meta.title:
-        title_words = [w.casefold() for w in words(book.meta.title)]
-        if actual[: len(title_words)] == title_words:
-            actual = actual[len(title_words) :]
-    return compare_words(visible_words(body), actual)
+    try:
+        post = read_post(post_path)
+        book = book_from_post(post)
+    except PostError as exc:
+        return [f"{exc} (refused, nothing to check)"]
+    results = [("book", check_book(post.body, book)), ("speech", check_speech(post.body, book))]
+    if epub_path is not None:
+        results.append(("epub", check_epub(post.body, epub_path)))
+    return [f"{post_path}: {side}: {fid.summary()}" for side, fid in results if not fid.ok]

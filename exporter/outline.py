@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
-from .model import Block, Chapter, Entry, Section
+from titlecase import titlecase
+
+from .inlines import collapse
+from .model import Block, Chapter, Entry, Link, Paragraph, Quote, Section, Styled, plain_text
+from .text import block_texts
+
+_ACRONYM = re.compile(r"\b[A-Z][A-Z0-9]{1,6}s?\b")
 
 
 @dataclass(frozen=True)
@@ -130,3 +137,73 @@ def _freeze_chapter(number: int, group: _Group) -> Chapter:
         for n, s in enumerate(group.sections, start=1)
     )
     return Chapter(chapter_id, group.title, _freeze_blocks(group.blocks, chapter_id, [0]), sections)
+
+
+def mark_pseudo_headings(items: list[Item]) -> list[Item]:
+    """A bold-only paragraph followed by more indented text titles that text (a study, say)."""
+    out: list[Item] = []
+    for index, item in enumerate(items):
+        following = items[index + 1] if index + 1 < len(items) else None
+        if (
+            isinstance(item, BlockItem)
+            and isinstance(item.block, Paragraph)
+            and len(item.block.content) == 1
+            and isinstance(item.block.content[0], Styled)
+            and item.block.content[0].style == "strong"
+            and isinstance(following, BlockItem)
+            and following.indent > item.indent
+        ):
+            out.append(HeadingItem(collapse(plain_text(item.block.content)), 7, item.indent, True))
+        else:
+            out.append(item)
+    return out
+
+
+def cite_quotes(items: list[Item]) -> list[Item]:
+    """Give a quote with no `cite` the web link that ends the paragraph introducing it."""
+    out: list[Item] = []
+    for item in items:
+        previous = out[-1] if out else None
+        if (
+            isinstance(item, BlockItem)
+            and isinstance(item.block, Quote)
+            and item.block.cite is None
+            and isinstance(previous, BlockItem)
+            and isinstance(previous.block, Paragraph)
+            and previous.block.content
+            and isinstance(previous.block.content[-1], Link)
+            and re.match(r"https?://", previous.block.content[-1].href, re.IGNORECASE)
+        ):
+            item = BlockItem(Quote(item.block.blocks, previous.block.content[-1].href), item.indent)
+        out.append(item)
+    return out
+
+
+def body_acronyms(items: list[Item]) -> set[str]:
+    """All-capital words the body uses outside headings: acronyms to keep when title-casing."""
+    blocks = tuple(item.block for item in items if isinstance(item, BlockItem))
+    return {word for text in block_texts(blocks) for word in _ACRONYM.findall(text)}
+
+
+def case_headings(items: list[Item], acronyms: set[str]) -> list[Item]:
+    """Give headings typed in capitals title case, keeping acronyms the body uses."""
+
+    def keep_acronyms(word: str, **_: object) -> str | None:
+        bare = word.strip(".,:;!?()'\"")
+        return word.upper() if bare.upper() in acronyms else None
+
+    out: list[Item] = []
+    for item in items:
+        if isinstance(item, HeadingItem) and _shouting(item.title):
+            title = titlecase(item.title.lower(), callback=keep_acronyms)
+            out.append(HeadingItem(title, item.level, item.indent, item.pseudo))
+        else:
+            out.append(item)
+    return out
+
+
+def _shouting(title: str) -> bool:
+    """True when most of a heading's words (three or more) are typed in capitals."""
+    words = [w for w in re.findall(r"[^\W\d_][\w'\u2019]*", title) if len(w) > 1]
+    capitals = [w for w in words if w.upper() == w]
+    return len(words) >= 3 and len(capitals) >= 0.75 * len(words)
