@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from multiprocessing import get_context
 from pathlib import Path
 
-from .audio import AudioTags, ChapterMark, encode_mp3, write_audiobook
+from .audio import AudioTags, ChapterMark, write_audiobook
 from .cache import AudioCache
 from .epubplan import MediaOverlayDoc
 from .model import Book
@@ -134,11 +134,11 @@ def write_audiobooks(
     book: Book,
     narrated: Narrated,
     cache: AudioCache,
-    out_dir: Path,
-    formats: Sequence[str],
+    targets: Sequence[tuple[str, Path]],
     jobs: int,
 ) -> list[Path]:
-    """Write `<slug>.m4b`/`<slug>.mp3` (in parallel when jobs > 1) and the `<slug>.vtt`."""
+    """Encode the narration once per (format, path); with jobs > 1, an m4b encodes in a worker
+    process while this process encodes the mp3."""
     timeline = narrated.timeline
     chapters = tuple(
         ChapterMark(title, start)
@@ -146,40 +146,42 @@ def write_audiobooks(
             narrated.script.chapter_titles, timeline.chapter_starts, strict=True
         )
     )
+    parts = segments(narrated)
     plan = [
         AudioJob(
-            out_dir / f"{book.meta.slug}.{fmt}",
+            path,
             fmt,
             cache.root,
-            segments(narrated),
+            parts,
             timeline.sample_rate,
             timeline.total,
             chapters,
             audio_tags(book),
         )
-        for fmt in formats
+        for fmt, path in targets
     ]
     if jobs > 1 and len(plan) > 1:
-        context = get_context("spawn")
-        with ProcessPoolExecutor(min(jobs, len(plan)), mp_context=context) as pool:
-            written = list(pool.map(_encode, plan))
+        here, away = plan[-1], plan[:-1]
+        with ProcessPoolExecutor(min(jobs - 1, len(away)), mp_context=get_context("spawn")) as pool:
+            pending = [pool.submit(_encode, job) for job in away]
+            written = [_encode(here)]
+            written = [f.result() for f in pending] + written
     else:
         written = [_encode(job) for job in plan]
-    vtt = out_dir / f"{book.meta.slug}.vtt"
-    write_atomic(vtt, webvtt(timeline, book.meta.title).encode())
-    return [*written, vtt]
+    return written
 
 
-def read_along_overlays(
-    book: Book, narrated: Narrated, cache: AudioCache, mp3: bytes | None
-) -> list[MediaOverlayDoc]:
+def write_transcript(book: Book, narrated: Narrated, path: Path) -> Path:
+    """Write the WebVTT transcript of exactly what is spoken."""
+    write_atomic(path, webvtt(narrated.timeline, book.meta.title).encode())
+    return path
+
+
+def read_along_overlays(book: Book, narrated: Narrated, mp3: Path) -> list[MediaOverlayDoc]:
     """One SMIL per chapter, all pointing into the whole narration as one MP3 in the book."""
-    timeline = narrated.timeline
-    if mp3 is None:
-        mp3 = encode_mp3(pcm_stream(cache, segments(narrated)), sample_rate=timeline.sample_rate)
     overlays = []
     for index, chapter in enumerate(book.chapters):
-        overlay = chapter_overlay(timeline, index, absolute=True)
+        overlay = chapter_overlay(narrated.timeline, index, absolute=True)
         smil = smil_document(overlay, chapter_file_name(chapter.id), READ_ALONG_AUDIO)
         overlays.append(MediaOverlayDoc(chapter.id, smil, READ_ALONG_AUDIO, mp3, overlay.duration))
     return overlays

@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import __version__
+from . import __version__, signals
 from .errors import ExporterError, UsageError
 from .load import load_book
 from .pipeline import Settings, run
@@ -207,6 +207,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point: exit 0 on success, 1 when posts failed, 2 for usage errors."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    signals.install()
     handlers = {
         "build": _build,
         "dump": _dump,

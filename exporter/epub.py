@@ -6,13 +6,14 @@ import contextlib
 import io
 import os
 import re
+import shutil
 import tempfile
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from importlib.resources import files
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from ebooklib import epub
 
@@ -106,7 +107,7 @@ def build_overlays(
                     uid=f"audio-{len(audio_hrefs)}",
                     file_name=overlay.audio_href,
                     media_type=audio_media_type(overlay.audio_href),
-                    content=overlay.audio,
+                    content=overlay.audio if isinstance(overlay.audio, bytes) else b"",
                 )
             )
     return items
@@ -182,9 +183,18 @@ def _zip_time(moment: datetime) -> tuple[int, int, int, int, int, int]:
     return (moment.year, moment.month, moment.day, moment.hour, moment.minute, moment.second)
 
 
-def normalize_zip(raw: bytes, moment: datetime) -> bytes:
-    """Rewrite an EPUB zip reproducibly: mimetype first and stored, fixed dates and modes."""
-    out = io.BytesIO()
+_STORED_SUFFIXES = (".mp3", ".m4a", ".mp4", ".ogg", ".opus", ".png", ".jpg", ".jpeg", ".gif")
+
+
+def normalize_zip_into(
+    out: BinaryIO, raw: bytes, moment: datetime, external: Mapping[str, Path] | None = None
+) -> None:
+    """Rewrite an EPUB zip reproducibly into `out`: mimetype first and stored, fixed dates.
+
+    Entries named in `external` are streamed from their files instead of `raw`, so a long
+    narration never sits in memory; media that is already compressed is stored as it is.
+    """
+    external = external or {}
     when = _zip_time(moment)
     with zipfile.ZipFile(io.BytesIO(raw)) as src, zipfile.ZipFile(out, "w") as dst:
         names = src.namelist()
@@ -192,18 +202,31 @@ def normalize_zip(raw: bytes, moment: datetime) -> bytes:
             info = zipfile.ZipInfo(name, date_time=when)
             info.create_system = 3
             info.external_attr = 0o100644 << 16
-            stored = name == "mimetype"
+            stored = name == "mimetype" or name.lower().endswith(_STORED_SUFFIXES)
             info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
-            dst.writestr(info, src.read(name), compresslevel=None if stored else 9)
+            if name in external:
+                with (
+                    external[name].open("rb") as source,
+                    dst.open(info, "w", force_zip64=True) as sink,
+                ):
+                    shutil.copyfileobj(source, sink, 1 << 20)
+            else:
+                dst.writestr(info, src.read(name), compresslevel=None if stored else 9)
+
+
+def normalize_zip(raw: bytes, moment: datetime) -> bytes:
+    """Rewrite an EPUB zip reproducibly: mimetype first and stored, fixed dates and modes."""
+    out = io.BytesIO()
+    normalize_zip_into(out, raw, moment)
     return out.getvalue()
 
 
-def render_epub(
-    book: Book, *, media: Sequence[MediaOverlayDoc] = (), environ: dict[str, str] | None = None
-) -> bytes:
-    """The bytes of the EPUB file for a book; the same inputs always give the same bytes."""
+def _assemble_raw(
+    book: Book, media: Sequence[MediaOverlayDoc], environ: Mapping[str, str]
+) -> tuple[bytes, PackageMetadata]:
+    """ebooklib's zip of the book (audio given as files left as empty placeholders)."""
     check_book(book, media)
-    meta = package_metadata(book, os.environ if environ is None else environ)
+    meta = package_metadata(book, environ)
     options = {
         **_OPTIONS,
         "mtime": meta.modified,
@@ -213,20 +236,52 @@ def render_epub(
         ebook = assemble(book, meta, media)
         raw = io.BytesIO()
         epub.write_epub(raw, ebook, options)
-        return normalize_zip(raw.getvalue(), meta.modified)
     except Exception as exc:  # ebooklib and lxml raise many kinds
         raise OutputError(f"cannot assemble the EPUB: {type(exc).__name__}: {exc}") from exc
+    return raw.getvalue(), meta
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write a file whole or not at all: a temporary file beside it, then a rename."""
+def _external_audio(raw: bytes, media: Sequence[MediaOverlayDoc]) -> dict[str, Path]:
+    """Zip entry names of overlay audio given as files, mapped to those files."""
+    wanted = {o.audio_href: o.audio for o in media if isinstance(o.audio, Path)}
+    if not wanted:
+        return {}
+    with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+        names = archive.namelist()
+    found: dict[str, Path] = {}
+    for href, path in wanted.items():
+        name = next((n for n in names if n == href or n.endswith("/" + href)), None)
+        if name is None:
+            raise OutputError(f"audio {href!r} is missing from the assembled EPUB")
+        found[name] = path
+    return found
+
+
+def render_epub(
+    book: Book, *, media: Sequence[MediaOverlayDoc] = (), environ: dict[str, str] | None = None
+) -> bytes:
+    """The bytes of the EPUB file for a book; the same inputs always give the same bytes."""
+    raw, meta = _assemble_raw(book, media, os.environ if environ is None else environ)
+    out = io.BytesIO()
+    normalize_zip_into(out, raw, meta.modified, _external_audio(raw, media))
+    return out.getvalue()
+
+
+def write_epub(book: Book, path: Path, *, media: Sequence[MediaOverlayDoc] = ()) -> None:
+    """Write a book as an EPUB 3 file at `path`, with optional per-chapter media overlays.
+
+    Overlay audio given as a file is streamed into the zip, never held in memory whole.
+    """
+    path = Path(path)
+    raw, meta = _assemble_raw(book, media, os.environ)
+    external = _external_audio(raw, media)
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
     except OSError as exc:
         raise OutputError(f"{path}: cannot write: {exc.strerror or exc}") from exc
     try:
         with os.fdopen(fd, "wb") as out:
-            out.write(data)
+            normalize_zip_into(out, raw, meta.modified, external)
             out.flush()
             os.fsync(out.fileno())
         os.chmod(tmp, 0o644)
@@ -237,8 +292,3 @@ def write_atomic(path: Path, data: bytes) -> None:
         if isinstance(exc, OSError):
             raise OutputError(f"{path}: cannot write: {exc.strerror or exc}") from exc
         raise
-
-
-def write_epub(book: Book, path: Path, *, media: Sequence[MediaOverlayDoc] = ()) -> None:
-    """Write a book as an EPUB 3 file at `path`, with optional per-chapter media overlays."""
-    write_atomic(Path(path), render_epub(book, media=media))

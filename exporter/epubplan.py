@@ -7,6 +7,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 
 from .errors import OutputError
 from .model import Book, Figure, Metadata
@@ -39,12 +40,12 @@ _HREF = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*(/[A-Za-z0-9_][A-Za-z0-9_.-]*)*"
 
 @dataclass(frozen=True)
 class MediaOverlayDoc:
-    """One chapter's read-along: its SMIL text and the audio the SMIL points at."""
+    """One chapter's read-along: its SMIL text and the audio (bytes, or a file to stream)."""
 
     chapter_id: str
     smil: str
     audio_href: str
-    audio: bytes
+    audio: bytes | Path
     duration_s: float
 
 
@@ -254,7 +255,7 @@ def _check_overlays(book: Book, overlays: Sequence[MediaOverlayDoc], taken: set[
     narrated = [o.chapter_id for o in overlays]
     if len(set(narrated)) != len(narrated) or not set(narrated) <= {c.id for c in book.chapters}:
         _fail(f"media overlays must name distinct chapters of the book: {narrated}")
-    audio: dict[str, bytes] = {}
+    audio: dict[str, bytes | Path] = {}
     for overlay in overlays:
         if audio.setdefault(overlay.audio_href, overlay.audio) != overlay.audio:
             _fail(f"audio {overlay.audio_href!r} is given twice with different content")

@@ -19,7 +19,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import tts
+from . import signals, tts
 from .cache import AudioCache
 from .errors import ExporterError, NarrationError
 
@@ -57,6 +57,7 @@ _worker_cache: AudioCache | None = None
 def _init_worker(factory: EngineFactory, voice: str, rate: int, cache_root: str) -> None:
     """Open this worker process's one engine and cache (pool initializer)."""
     global _worker_engine, _worker_cache
+    signals.install()
     _worker_engine = factory(voice, rate)
     _worker_cache = AudioCache(Path(cache_root))
 

@@ -8,7 +8,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .audiobook import narrate_book, read_along_overlays, write_audiobooks
+from .audiobook import (
+    narrate_book,
+    read_along_overlays,
+    write_audiobooks,
+    write_transcript,
+)
 from .cache import AudioCache, default_cache_dir
 from .epub import write_epub
 from .errors import ExporterError, FrontMatterError, NarrationError, PostError
@@ -134,7 +139,6 @@ def _read(source: Source, settings: Settings) -> Post | PostResult:
 def _narrate(book: Book, post: Post, run: _Run, result: PostResult) -> None:
     """Write the audiobooks, transcript and read-along EPUB of a built book into the result."""
     settings = run.settings
-    run.reporter.stage(book.meta.slug, "narrating sentences", 0)
     narrated = narrate_book(
         book,
         lexicon=run.lexicon_for(post.path),
@@ -147,19 +151,25 @@ def _narrate(book: Book, post: Post, run: _Run, result: PostResult) -> None:
     )
     result.audio_seconds = narrated.timeline.seconds(narrated.timeline.total)
     result.synthesized, result.reused = narrated.stats.synthesized, narrated.stats.reused
-    formats = settings.audio_formats
-    if formats:
-        run.reporter.stage(book.meta.slug, f"encoding {', '.join(formats)}", len(formats))
-        result.outputs += write_audiobooks(
-            book, narrated, run.cache, settings.out_dir, formats, settings.jobs
-        )
-    if settings.read_along:
-        mp3 = settings.out_dir / f"{book.meta.slug}.mp3"
-        audio = mp3.read_bytes() if "mp3" in formats else None
-        overlays = read_along_overlays(book, narrated, run.cache, audio)
-        read_along = settings.out_dir / f"{book.meta.slug}.read-along.epub"
-        write_epub(book, read_along, media=overlays)
-        result.outputs.append(read_along)
+    out, slug = settings.out_dir, book.meta.slug
+    targets = [(fmt, out / f"{slug}.{fmt}") for fmt in settings.audio_formats]
+    scratch = out / f".{slug}.narration.mp3.part"
+    if settings.read_along and "mp3" not in settings.audio_formats:
+        targets.append(("mp3", scratch))  # the read-along needs MP3 even when not asked for
+    try:
+        if targets:
+            names = ", ".join(fmt for fmt, _ in targets)
+            run.reporter.stage(slug, f"encoding {names}", len(targets))
+            written = write_audiobooks(book, narrated, run.cache, targets, settings.jobs)
+            result.outputs += [path for path in written if path != scratch]
+        result.outputs.append(write_transcript(book, narrated, out / f"{slug}.vtt"))
+        if settings.read_along:
+            mp3 = next(path for fmt, path in targets if fmt == "mp3")
+            read_along = out / f"{slug}.read-along.epub"
+            write_epub(book, read_along, media=read_along_overlays(book, narrated, mp3))
+            result.outputs.append(read_along)
+    finally:
+        scratch.unlink(missing_ok=True)
 
 
 def build_post(source: Source, run: _Run) -> PostResult:

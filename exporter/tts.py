@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
+from . import signals
 from .errors import NarrationError, VoiceError
 
 ENGINE_NAME = "espeak-ng"
@@ -279,7 +280,8 @@ class _EspeakEngine:
         """Speak `text` into mono signed 16-bit little-endian PCM; blank text gives no audio."""
         if not text.strip():
             return b""
-        pcm, rate = self._backend.synthesize(text, self.voice, self.rate)
+        with signals.deferred():
+            pcm, rate = self._backend.synthesize(text, self.voice, self.rate)
         if rate != self.sample_rate:
             raise NarrationError(f"eSpeak NG changed its sample rate to {rate} Hz")
         return pcm

@@ -16,6 +16,8 @@ from exporter import pipeline
 from exporter.cli import main
 from exporter.errors import NarrationError
 
+from .conftest import SEED
+
 SHORT = (
     "---\npost_title: A Short Post\nauthor: Ann\npost_date: 2021-03-04 05:06:07\n"
     "permalink: https://example.org/a-short-post/\n---\n"
@@ -136,9 +138,8 @@ def test_cache_reuses_and_resynthesizes_only_edits(tmp_path: Path) -> None:
 
 def test_interrupted_build_leaves_no_partial_audio(tmp_path: Path) -> None:
     """Ctrl-C mid-narration leaves no .m4b/.mp3/.part in OUT; the next run reuses the work."""
-    seed = Path(__file__).parent / "cases" / "seed-memantine.md"
     out, cache = tmp_path / "out", tmp_path / "cache"
-    command = [sys.executable, "-m", "exporter", "build", str(seed), "-o", str(out)]
+    command = [sys.executable, "-m", "exporter", "build", str(SEED), "-o", str(out)]
     command += ["--cache", str(cache), "--jobs", "1"]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 60

@@ -1,0 +1,49 @@
+"""Turn Ctrl-C and `kill` into a clean KeyboardInterrupt, held back while eSpeak NG is speaking.
+
+eSpeak calls back into Python from its own thread; an interrupt that unwinds the main thread in
+the middle of an utterance leaves that thread writing into a closed file, and Python prints its
+traceback. Deferring the interrupt to the end of the utterance (milliseconds) avoids that, and
+turning SIGTERM into the same interrupt lets every temporary file be removed on the way out.
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from types import FrameType
+
+_depth = 0
+_pending = False
+
+
+def _handler(signum: int, frame: FrameType | None) -> None:
+    """Raise KeyboardInterrupt now, or once the current deferred section ends."""
+    global _pending
+    if _depth:
+        _pending = True
+        return
+    raise KeyboardInterrupt
+
+
+def install() -> None:
+    """Route SIGINT and SIGTERM to the deferring handler (main thread only; else no-op)."""
+    if threading.current_thread() is not threading.main_thread():
+        return
+    signal.signal(signal.SIGINT, _handler)
+    signal.signal(signal.SIGTERM, _handler)
+
+
+@contextmanager
+def deferred() -> Iterator[None]:
+    """Hold back interrupts inside the block; raise a held one when the block ends."""
+    global _depth, _pending
+    _depth += 1
+    try:
+        yield
+    finally:
+        _depth -= 1
+        if not _depth and _pending:
+            _pending = False
+            raise KeyboardInterrupt
