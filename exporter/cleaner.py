@@ -88,6 +88,11 @@ def clean_html(html: str, book_title: str) -> tuple[Chapter, ...]:
     return attach_notes(build_chapters(items, book_title), notes)
 
 
+def _bold(heading: HeadingItem, indent: int) -> BlockItem:
+    """A heading that cannot open a part of the book, kept as a bold paragraph."""
+    return BlockItem(Paragraph((Styled("strong", (Text(heading.title),)),)), indent)
+
+
 def _is_emoji(tag: Tag) -> bool:
     """True for a smiley or emoji image, which stands in a line of text."""
     return is_emoji(" ".join(tag.get_attribute_list("class") or []), str(tag.get("src") or ""))
@@ -177,10 +182,7 @@ class _Walker:
         """The blocks of nested content; headings inside it become bold paragraphs."""
         out: list[Block] = []
         for item in self.walk(nodes, 0, depth, nest):
-            if isinstance(item, BlockItem):
-                out.append(item.block)
-            else:
-                out.append(Paragraph((Styled("strong", (Text(item.title),)),)))
+            out.append(item.block if isinstance(item, BlockItem) else _bold(item, 0).block)
         return tuple(out)
 
     def _paragraph(self, run: list[Inline], indent: int) -> Iterator[Item]:
@@ -217,8 +219,10 @@ class _Walker:
         if not is_data_table([[_facts(cell) for cell in row] for row in rows]):
             if isinstance(caption, Tag):
                 yield from self.walk([caption], indent, depth, nest)
+            keep = all(len(row) <= 1 for row in rows)  # side-by-side cells hold no chapters
             for cell in cells:
-                yield from self.walk(cell.children, indent, depth, nest)
+                for item in self.walk(cell.children, indent, depth, nest):
+                    yield item if keep or isinstance(item, BlockItem) else _bold(item, indent)
             return
         table_rows: list[tuple[Cell, ...]] = []
         for row in rows:

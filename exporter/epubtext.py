@@ -2,7 +2,7 @@
 
 Footnote text (`epub:type="footnote"` asides) is returned apart from the running text, so
 checks can compare notes with notes wherever a writer placed them. Image alternative text
-counts as shown text; scripts and styles do not.
+counts as shown text; scripts, styles and note reference marks do not.
 """
 
 from __future__ import annotations
@@ -61,8 +61,9 @@ class _DocumentText(HTMLParser):
         if tag in _VOID:
             return
         hidden, note = self._state()
-        note = note or values.get("epub:type") == "footnote"
-        self.stack.append((tag, hidden or tag in _HIDDEN, note))
+        kind = values.get("epub:type") or ""
+        note = note or kind == "footnote"
+        self.stack.append((tag, hidden or tag in _HIDDEN or kind == "noteref", note))
 
     def handle_endtag(self, tag: str) -> None:
         """Close the nearest open element of this name."""

@@ -5,8 +5,9 @@ gone, Markdown rendered, shortcodes expanded), read with the stdlib HTML parser.
 words are not compared: the content of invisible elements and players (`tags.INVISIBLE`),
 footnote marks (in-page links that look like note labels, and backlinks), and, for speech,
 code blocks, which the narrator announces instead of reading. Image alternative text counts.
-Footnotes may move (to the end of a chapter), so every side lists footnote text after the
-running text; a post's own note list normally sits at its end, where this puts it.
+Footnotes move (to the end of the chapter citing them), so every side splits footnote text
+from the running text; the post's own note list sits at its end, so its last words are the
+notes. Running text is compared in order, footnote text as a bag of words.
 
 The book is compared exactly (nothing missing, nothing added); the speech script and the
 EPUB add words of their own (announcements, labels, title page), so there every source
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import difflib
 import html
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -219,8 +221,8 @@ def _block_words(blocks: tuple[Block, ...]) -> list[str]:
     return [w.casefold() for text in texts for w in words(text)]
 
 
-def book_words(book: Book) -> list[str]:
-    """The book's shown words in reading order, footnotes after the running text."""
+def book_parts(book: Book) -> tuple[list[str], list[str]]:
+    """The book's shown words in reading order: running text, and footnote text."""
     main: list[str] = []
     for chapter in book.chapters:
         main.extend(w.casefold() for w in words(chapter.title))
@@ -229,6 +231,12 @@ def book_words(book: Book) -> list[str]:
             main.extend(w.casefold() for w in words(section.title))
             main.extend(_block_words(section.blocks))
     notes = [w for ch in book.chapters for note in ch.footnotes for w in _block_words(note.blocks)]
+    return main, notes
+
+
+def book_words(book: Book) -> list[str]:
+    """The book's shown words in reading order, footnotes after the running text."""
+    main, notes = book_parts(book)
     return main + notes
 
 
@@ -242,14 +250,35 @@ def _without_fallback_title(book: Book, expected: list[str], actual: list[str]) 
     return actual
 
 
+def _split(expected: list[tuple[str, bool]], notes: int) -> tuple[list[tuple[str, bool]], ...]:
+    """The source's words as running text and the trailing footnote text (`notes` words)."""
+    cut = max(len(expected) - notes, 0)
+    return expected[:cut], expected[cut:]
+
+
+def _bag(expected: Sequence[str], actual: Sequence[str], exact: bool) -> Fidelity:
+    """Footnote words compared as a bag: notes may be reordered, none lost (or added)."""
+    have, want = Counter(actual), Counter(expected)
+    missing = tuple(sorted((want - have).elements()))
+    return Fidelity(missing, tuple(sorted((have - want).elements())) if exact else ())
+
+
+def _join(first: Fidelity, second: Fidelity) -> Fidelity:
+    """Two comparisons as one."""
+    return Fidelity(first.missing + second.missing, first.added + second.added)
+
+
 def check_book(body: str, book: Book) -> Fidelity:
     """Compare a post body's visible words with the book made from it, exactly."""
-    expected = visible_words(body)
-    return compare_words(expected, _without_fallback_title(book, expected, book_words(book)))
+    main, notes = book_parts(book)
+    source_main, source_notes = _split(visible_text(body), len(notes))
+    expected = [word for word, _ in source_main]
+    running = compare_words(expected, _without_fallback_title(book, expected, main))
+    return _join(running, _bag([word for word, _ in source_notes], notes, exact=True))
 
 
-def speech_words(book: Book) -> list[str]:
-    """The words of the speech script before normalization, footnotes after the running text."""
+def speech_parts(book: Book) -> tuple[list[str], list[str]]:
+    """The words of the speech script before normalization: running text, and footnotes."""
     note_ids: set[str] = set()
 
     def collect(node: Inline) -> Inline:
@@ -266,19 +295,23 @@ def speech_words(book: Book) -> list[str]:
     for utterance in script.utterances:
         target = notes if utterance.ref in note_ids else main
         target.extend(w.casefold() for w in words(utterance.text))
-    return main + notes
+    return main, notes
 
 
 def check_speech(body: str, book: Book) -> Fidelity:
     """Every visible word outside code blocks is spoken, in order."""
-    expected = [word for word, code in visible_text(body) if not code]
-    return contained_in_order(expected, speech_words(book))
+    source_main, source_notes = _split(visible_text(body), len(book_parts(book)[1]))
+    main, notes = speech_parts(book)
+    running = contained_in_order([w for w, code in source_main if not code], main)
+    return _join(running, _bag([w for w, code in source_notes if not code], notes, exact=False))
 
 
-def check_epub(body: str, epub_path: Path) -> Fidelity:
+def check_epub(body: str, epub_path: Path, book: Book) -> Fidelity:
     """Every visible word appears, in order, in the text of the built EPUB."""
+    source_main, source_notes = _split(visible_text(body), len(book_parts(book)[1]))
     main, notes = shown_words(epub_path)
-    return contained_in_order(visible_words(body), main + notes)
+    running = contained_in_order([word for word, _ in source_main], main)
+    return _join(running, _bag([word for word, _ in source_notes], notes, exact=False))
 
 
 def check_post(post_path: Path, epub_path: Path | None = None) -> list[str]:
@@ -293,5 +326,5 @@ def check_post(post_path: Path, epub_path: Path | None = None) -> list[str]:
         return [f"{exc} (refused, nothing to check)"]
     results = [("book", check_book(post.body, book)), ("speech", check_speech(post.body, book))]
     if epub_path is not None:
-        results.append(("epub", check_epub(post.body, epub_path)))
+        results.append(("epub", check_epub(post.body, epub_path, book)))
     return [f"{post_path}: {side}: {fid.summary()}" for side, fid in results if not fid.ok]

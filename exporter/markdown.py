@@ -28,6 +28,9 @@ _LIST = re.compile(r"^ {0,3}(?:[-*+]|\d{1,9}[.)])[ \t]+\S")
 _SETEXT = re.compile(r"^ {0,3}(?:=+|-{2,})[ \t]*$")
 _CODE_SPAN = re.compile(r"(?<!`)`[^`\n]+`(?!`)")
 _QUOTE_PREFIX = re.compile(rf"^((?:[ \t]{{0,3}}>){{{_MAX_QUOTE_MARKS}}})(?:[ \t]{{0,3}}>)+")
+_BLOCK_END = re.compile(
+    r"</(?:p|div|h[1-6]|ul|ol|table|blockquote|figure|pre|section|dl)>\s*$", re.IGNORECASE
+)
 _NOTE_DEF = re.compile(r"^ {0,3}\[\^([^\]\s]+)\]:[ \t]?(.*)$")
 _NOTE_REF = re.compile(r"\[\^([^\]\s]+)\](?!:)")
 _CODE_OR_TEXT = re.compile(r"(`+)[^`]*?\1|[^`]+|`+")
@@ -93,7 +96,7 @@ def looks_markdown(text: str) -> bool:
 
 
 def _tame(text: str) -> str:
-    """Cap quote depth and indentation outside fenced code (deeper nesting loses no text)."""
+    """Cap quote depth and indentation and end HTML blocks before Markdown, outside fences."""
     out: list[str] = []
     lines = text.split("\n")
     for line, code in zip(lines, _fenced(lines), strict=True):
@@ -102,6 +105,8 @@ def _tame(text: str) -> str:
             continue
         line = _QUOTE_PREFIX.sub(r"\1", line.expandtabs(4))
         indent = len(line) - len(line.lstrip(" "))
+        if out and _BLOCK_END.search(out[-1]) and line[:1] not in ("", " ", "<"):
+            out.append("")  # Markdown glued to the HTML block before it
         out.append(line[indent - _MAX_INDENT :] if indent > _MAX_INDENT else line)
     return "\n".join(out)
 

@@ -116,11 +116,12 @@ def _block(block: Block, ids: _Ids, language: str) -> Block:
     if isinstance(block, Entry):
         return Entry(block.id, block.title, _blocks(block.blocks, ids, language))
     if isinstance(block, Table):
+        caption = _inlines(block.caption, ids, language)  # the caption is read first
         rows = tuple(
             tuple(Cell(_inlines(c.content, ids, language), c.header) for c in row)
             for row in block.rows
         )
-        return Table(rows, _inlines(block.caption, ids, language))
+        return Table(rows, caption)
     if isinstance(block, Figure):
         return Figure(block.src, block.alt, _inlines(block.caption, ids, language))
     return block

@@ -105,18 +105,18 @@ def _known(name: str) -> bool:
     return name in KNOWN or name.startswith(BUILDERS)
 
 
-def _is_shortcode(match: re.Match[str], next_char: str, closes_later: bool) -> bool:
-    """Apply the module's rule to one bracketed tag."""
+def _is_shortcode(match: re.Match[str], next_char: str, closes_later: bool, is_open: bool) -> bool:
+    """Apply the module's rule to one bracketed tag (`is_open`: a closer whose opener is open)."""
     name, attrs = match.group(3), match.group(4)
     known = _known(name.lower())
-    if next_char == "(" or (next_char in "[:" and not known and not closes_later):
+    if next_char == "(" or (next_char in ("[", ":") and not known and not closes_later):
         return False
     if known:
         return True
     if name != name.lower():
         return False
     if match.group(2):
-        return bool(_PLUGIN_NAME.fullmatch(name)) or closes_later
+        return bool(_PLUGIN_NAME.fullmatch(name)) or is_open
     return bool(
         match.group(5)
         or closes_later
@@ -159,7 +159,8 @@ def expand(source: str) -> Expansion:
         later = closers.get(name, [])
         closes_later = bisect_right(later, index) < len(later)
         following = pieces[index + 1][0][:1] if index + 1 < len(pieces) else ""
-        if not _is_shortcode(match, following, closes_later):
+        is_open = any(tag.name == name for tag, _ in stack)
+        if not _is_shortcode(match, following, closes_later, is_open):
             out.append(text)
         elif match.group(1) and match.group(6):
             out.append(text[1:-1])  # [[x]] is the escape for a literal [x]

@@ -121,7 +121,8 @@ class _Builder:
             self.say(f"Image: {block.alt}." if block.alt else "An image.", None)
             self.inlines(block.caption)
         elif isinstance(block, Embed):
-            what = f"{block.kind}: {block.title}" if block.title else block.kind
+            kind = block.kind[:1].upper() + block.kind[1:]
+            what = f"{kind}: {block.title}" if block.title else kind
             self.say(f"{what}. Available online, not in this recording.", None, PAUSE_PARAGRAPH)
 
     def table(self, table: Table) -> None:
@@ -131,6 +132,8 @@ class _Builder:
         for row in table.rows:
             if all(cell.header for cell in row):
                 header = tuple(plain_text(cell.content).strip() for cell in row)
+                named = ", ".join(label for label in header if label)
+                self.say(f"A table with the columns {named}.", None, PAUSE_PARAGRAPH)
                 continue
             for column, cell in enumerate(row):
                 label = header[column] if column < len(header) and not cell.header else ""

@@ -1,4 +1,8 @@
-"""Golden tests: every post in tests/cases/ gives exactly the Book dumped beside it."""
+"""Golden tests: every post in tests/cases/ gives exactly the Book dumped beside it.
+
+Each built case must also keep every visible word of its post, in order, in the Book, in
+the speech script and in the text of the EPUB written from it.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +12,12 @@ from pathlib import Path
 import pytest
 
 from exporter.dump import dump_book
+from exporter.epub import write_epub
 from exporter.errors import PostError
-from exporter.fidelity import check_book
+from exporter.fidelity import check_book, check_epub, check_speech
 from exporter.load import book_from_post
-from exporter.reader import read_post
+from exporter.model import Book
+from exporter.reader import Post, read_post
 
 CASES = Path(__file__).parent / "cases"
 POSTS = sorted(p for p in CASES.iterdir() if p.suffix in (".md", ".html"))
@@ -23,8 +29,18 @@ def _render(post_path: Path) -> str:
         post = read_post(post_path)
         book = book_from_post(post)
     except PostError as exc:
+        assert "\n" not in str(exc)
         return f"refused: {exc.reason} (line {exc.line})\n"
     return dump_book(book)
+
+
+def _built(post_path: Path) -> tuple[Post, Book]:
+    """The post and its book; a refused post skips the test."""
+    try:
+        post = read_post(post_path)
+        return post, book_from_post(post)
+    except PostError:
+        pytest.skip("refused post: nothing to compare")
 
 
 @pytest.mark.parametrize("post_path", POSTS, ids=[p.stem for p in POSTS])
@@ -43,10 +59,24 @@ def test_case_matches_golden_dump(post_path: Path) -> None:
 @pytest.mark.parametrize("post_path", POSTS, ids=[p.stem for p in POSTS])
 def test_case_keeps_every_word(post_path: Path) -> None:
     """Every visible word of the post body appears in the Book once, in order."""
-    try:
-        post = read_post(post_path)
-        book = book_from_post(post)
-    except PostError:
-        pytest.skip("refused post: nothing to compare")
+    post, book = _built(post_path)
     fidelity = check_book(post.body, book)
+    assert fidelity.ok, fidelity.summary()
+
+
+@pytest.mark.parametrize("post_path", POSTS, ids=[p.stem for p in POSTS])
+def test_case_speaks_every_word(post_path: Path) -> None:
+    """Every visible word outside code blocks is in the speech script, in order."""
+    post, book = _built(post_path)
+    fidelity = check_speech(post.body, book)
+    assert fidelity.ok, fidelity.summary()
+
+
+@pytest.mark.parametrize("post_path", POSTS, ids=[p.stem for p in POSTS])
+def test_case_epub_shows_every_word(post_path: Path, tmp_path: Path) -> None:
+    """Every visible word is in the text of the written EPUB, in order."""
+    post, book = _built(post_path)
+    epub_path = tmp_path / f"{book.meta.slug}.epub"
+    write_epub(book, epub_path)
+    fidelity = check_epub(post.body, epub_path, book)
     assert fidelity.ok, fidelity.summary()
