@@ -10,7 +10,6 @@ from pathlib import Path
 
 from . import __version__, signals
 from .errors import ExporterError, UsageError
-from .load import load_book
 from .pipeline import Settings, run
 from .progress import PlainReporter, RichReporter, is_interactive
 
@@ -198,6 +197,7 @@ def _clean_cache(args: argparse.Namespace) -> int:
 def _dump(args: argparse.Namespace) -> int:
     """Run `exporter dump`."""
     from .dump import dump_book
+    from .load import load_book
 
     sys.stdout.write(dump_book(load_book(args.post)))
     return 0

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from exporter import pipeline
+from exporter import tts
 from exporter.cli import main
 from exporter.errors import NarrationError
 
@@ -97,7 +97,7 @@ def test_missing_engine_still_builds_the_epub(
     def no_engine(voice: str | None, rate: int | None) -> None:
         raise NarrationError("eSpeak NG is not installed; pip install espeakng-loader")
 
-    monkeypatch.setattr(pipeline, "open_engine", no_engine)
+    monkeypatch.setattr(tts, "open_engine", no_engine)
     post = _post(tmp_path, "p.md", SHORT)
     out = tmp_path / "out"
     assert main(["build", str(post), "-o", str(out), "--cache", str(tmp_path / "c")]) == 1
@@ -183,3 +183,17 @@ def test_unchanged_posts_are_not_rebuilt(tmp_path: Path) -> None:
     assert main(args) == 0
     assert (_report(out)["built"], _report(out)["unchanged"]) == (1, 1)
     assert first.exists()
+
+
+def test_output_is_the_same_whatever_the_jobs(tmp_path: Path) -> None:
+    """Posts built by two worker processes come out byte for byte as built by one."""
+    src = tmp_path / "src"
+    for number in range(3):
+        _post(src, f"p{number}.md", SHORT.replace("a-short-post", f"post-{number}"))
+    outputs = []
+    for jobs in ("1", "2"):
+        out = tmp_path / f"out{jobs}"
+        assert main(["build", str(src), "-o", str(out), "--no-audio", "--jobs", jobs]) == 0
+        outputs.append({p.name: p.read_bytes() for p in out.glob("*.epub")})
+    assert len(outputs[0]) == 3
+    assert outputs[0] == outputs[1]

@@ -1,0 +1,60 @@
+"""What a build is asked to do, and which files it reads besides the posts (stdlib only)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+POST_SUFFIXES = (".md", ".markdown", ".html", ".htm", ".txt")
+LEXICON_NAME = "lexicon.yaml"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything a build may be asked to do, as given on the command line."""
+
+    out_dir: Path = Path("output")
+    narrate: bool = True
+    audio_formats: tuple[str, ...] = ("m4b", "mp3")
+    read_along: bool = True
+    voice: str | None = None
+    rate: int | None = None
+    lexicons: tuple[Path, ...] = ()
+    cache_dir: Path | None = None
+    jobs: int = 1
+    include_drafts: bool = False
+    posts_only: bool = False
+    force: bool = False
+    anthology: str | None = None
+
+
+@dataclass(frozen=True)
+class Source:
+    """A post file to build; `explicit` when the user named the file itself."""
+
+    path: Path
+    explicit: bool
+
+
+def lexicon_files(post: Path, settings: Settings) -> list[Path]:
+    """The lexicon files a post's narration reads besides the shipped one, in override order."""
+    beside = post.parent.resolve() / LEXICON_NAME
+    return ([beside] if beside.is_file() else []) + list(settings.lexicons)
+
+
+def discover(paths: list[Path]) -> list[Source]:
+    """Post files named, or found recursively in the folders named, in a stable order."""
+    found: list[Source] = []
+    for path in paths:
+        if path.is_dir():
+            files = sorted(
+                p
+                for p in path.rglob("*")
+                if p.is_file()
+                and p.suffix.lower() in POST_SUFFIXES
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            )
+            found.extend(Source(p, explicit=False) for p in files)
+        else:
+            found.append(Source(path, explicit=True))
+    return found
