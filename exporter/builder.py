@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .anthology import make_anthology
 from .audiobook import narrate_book, read_along_overlays, write_audiobooks, write_transcript
 from .cache import AudioCache, default_cache_dir
 from .epub import write_epub
 from .errors import ExporterError, FrontMatterError, PostError
-from .load import book_from_post
+from .load import book_from_post, load_book
 from .model import Book
 from .normalize import Lexicon, load_lexicon
 from .progress import Reporter
@@ -63,13 +64,13 @@ def read_source(source: Source, settings: Settings) -> Post | PostResult:
     return post
 
 
-def _narrate(book: Book, post: Post, ctx: BuildContext, result: PostResult) -> None:
+def _narrate(book: Book, lexicon_from: Path, ctx: BuildContext, result: PostResult) -> None:
     """Write the audiobooks, transcript and read-along EPUB of a built book into the result."""
     settings = ctx.settings
     slug = book.meta.slug
     narrated = narrate_book(
         book,
-        lexicon=ctx.lexicon_for(post.path),
+        lexicon=ctx.lexicon_for(lexicon_from),
         cache=ctx.cache,
         voice=settings.voice,
         rate=settings.rate,
@@ -114,10 +115,31 @@ def build_source(source: Source, ctx: BuildContext) -> PostResult:
     result = PostResult(source.path, "built", outputs=[epub_path], words=word_count(book))
     if ctx.settings.narrate:
         try:
-            _narrate(book, post, ctx, result)
+            _narrate(book, post.path, ctx, result)
         except ExporterError as exc:
             result.status = "failed"
             result.reason = f"{source.path}: narration failed: {exc} (the EPUB was built)"
+    return result
+
+
+def build_anthology(title: str, slug: str, posts: list[Path], ctx: BuildContext) -> PostResult:
+    """Build one book of all the given posts: EPUB, and with narration its audio and read-along."""
+    label = Path(f"anthology “{title}”")
+    try:
+        books = [load_book(path) for path in posts]
+        book = make_anthology(title, slug, books)
+        epub_path = ctx.settings.out_dir / f"{slug}.epub"
+        ctx.reporter.stage(slug, "writing the anthology EPUB", 1)
+        write_epub(book, epub_path)
+    except ExporterError as exc:
+        return PostResult(label, "failed", f"{label}: {exc}")
+    result = PostResult(label, "built", outputs=[epub_path], words=word_count(book))
+    if ctx.settings.narrate:
+        try:
+            _narrate(book, posts[0], ctx, result)
+        except ExporterError as exc:
+            result.status = "failed"
+            result.reason = f"{label}: narration failed: {exc} (the EPUB was built)"
     return result
 
 

@@ -83,6 +83,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     build.add_argument("--posts-only", action="store_true", help="leave out pages (_pages/)")
     build.add_argument(
+        "--anthology",
+        metavar="TITLE",
+        help="also write one book of every built post, in date order, by year "
+        "(with narration: its audiobook and read-along book too)",
+    )
+    build.add_argument(
         "--force",
         action="store_true",
         help="rebuild every post, even those whose source and settings did not change",
@@ -159,6 +165,7 @@ def _build(args: argparse.Namespace) -> int:
         include_drafts=args.include_drafts,
         posts_only=args.posts_only,
         force=args.force,
+        anthology=args.anthology,
     )
     for lexicon in settings.lexicons:
         if not lexicon.is_file():

@@ -186,16 +186,33 @@ def accessibility_metadata(book: Book, *, narrated: bool = False) -> list[MetaPr
 
 
 def navigation(book: Book) -> tuple[NavPoint, ...]:
-    """The nested table of contents: chapters, each with its sections, in reading order."""
+    """The nested table of contents: chapters with their sections, in reading order.
+
+    A book made of parts (an anthology) nests them: group (a year) → part → its chapters.
+    """
     untitled = labels_for(book.meta.language).untitled
-    points = []
+    points: dict[str, NavPoint] = {}
     for chapter in book.chapters:
         href = chapter_file_name(chapter.id)
         sections = tuple(
             NavPoint(xml_text(s.title) or untitled, f"{href}#{s.id}") for s in chapter.sections
         )
-        points.append(NavPoint(xml_text(chapter.title) or untitled, href, sections))
-    return tuple(points)
+        points[chapter.id] = NavPoint(xml_text(chapter.title) or untitled, href, sections)
+    if not book.parts:
+        return tuple(points.values())
+    groups: dict[str, list[NavPoint]] = {}
+    for part in book.parts:
+        first, *rest = part.chapter_ids
+        part_point = NavPoint(
+            xml_text(part.title) or untitled,
+            points[first].href,
+            points[first].children + tuple(points[c] for c in rest),
+        )
+        groups.setdefault(part.group, []).append(part_point)
+    return tuple(
+        NavPoint(xml_text(group) or untitled, members[0].href, tuple(members))
+        for group, members in groups.items()
+    )
 
 
 def clock_value(seconds: float) -> str:

@@ -194,12 +194,23 @@ class Resource:
 
 
 @dataclass(frozen=True)
+class Part:
+    """A run of chapters that belong together, such as one post of an anthology, by group."""
+
+    id: str
+    title: str
+    group: str
+    chapter_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Book:
-    """A whole book: metadata, chapters in reading order, and the files they need."""
+    """A whole book: metadata, chapters in reading order, their parts, and the files they need."""
 
     meta: Metadata
     chapters: tuple[Chapter, ...]
     resources: tuple[Resource, ...] = ()
+    parts: tuple[Part, ...] = ()
 
 
 def plain_text(inlines: tuple[Inline, ...]) -> str:

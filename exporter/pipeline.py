@@ -123,10 +123,57 @@ def run(paths: Iterable[Path], settings: Settings, reporter: Reporter | None = N
         _remember(state, source, result, settings)
         results[source.path] = result
         reporter.message(result.line())
-    state.save()
     for source in sources:
         report.add(results[source.path])
+    if settings.anthology is not None:
+        result = _anthology(settings.anthology, report, settings, state, reporter)
+        report.add(result)
+        reporter.message(result.line())
+    state.save()
     return report
+
+
+def _anthology(
+    title: str, report: Report, settings: Settings, state: BuildState, reporter: Reporter
+) -> PostResult:
+    """Build (or keep, when no member changed) the one book of every built post."""
+    from . import builder
+    from .reader import slug_for
+
+    members = [r.source for r in report.results if r.status in ("built", "unchanged")]
+    label = Path(f"anthology “{title}”")
+    if not members:
+        return PostResult(label, "skipped", f"{label}: no post was built to put in it")
+    taken = {p.name for r in report.results for p in r.outputs}
+    slug = slug_for(title)
+    if f"{slug}.epub" in taken:
+        slug += "-anthology"
+    key = f"anthology:{title}"
+    stamp = fingerprint(
+        Path(title),
+        json.dumps([slug, [post_fingerprint(m, settings) for m in members]]),
+        [],
+    )
+    earlier = None if settings.force else state.unchanged(key, stamp)
+    if earlier is not None:
+        outputs = [settings.out_dir / name for name in earlier.outputs]
+        return PostResult(
+            label,
+            "unchanged",
+            outputs=outputs,
+            words=earlier.words,
+            audio_seconds=earlier.audio_seconds,
+        )
+    context = builder.BuildContext(
+        settings, reporter, AudioCache(settings.cache_dir or default_cache_dir())
+    )
+    result = builder.build_anthology(title, slug, members, context)
+    if result.status == "built":
+        names = tuple(p.name for p in result.outputs)
+        state.record(key, StateEntry(stamp, names, result.words, result.audio_seconds))
+    else:
+        state.forget(key)
+    return result
 
 
 def _key(source: Source) -> str:

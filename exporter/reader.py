@@ -146,6 +146,11 @@ def post_slug(path: Path, permalink: str) -> str:
     return slug or "post"
 
 
+def slug_for(text: str) -> str:
+    """A safe ASCII file name stem for any text, such as an anthology's title."""
+    return slugify(text, max_length=80, word_boundary=True) or "book"
+
+
 def _identifier(path: Path, permalink: str, post_id: object) -> str:
     """A stable `urn:uuid:` from the permalink, else the post ID, else the file name."""
     if permalink:
