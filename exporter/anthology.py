@@ -78,12 +78,14 @@ def make_anthology(title: str, slug: str, books: Sequence[Book]) -> Book:
     resources: list[Resource] = []
     for number, book in enumerate(ordered, start=1):
         prefix = f"p{number:03d}"
-        opening = Chapter(prefix, book.meta.title, (_byline(book.meta),))
-        own = tuple(_retag(chapter, prefix) for chapter in book.chapters)
-        chapters.append(opening)
+        own = [_retag(chapter, prefix) for chapter in book.chapters]
+        if own and own[0].title == book.meta.title:  # the post's lead chapter opens the part
+            own[0] = dataclasses.replace(own[0], blocks=(_byline(book.meta), *own[0].blocks))
+        else:
+            own.insert(0, Chapter(prefix, book.meta.title, (_byline(book.meta),)))
         chapters.extend(own)
         group = str(book.meta.date.year) if book.meta.date else UNDATED
-        parts.append(Part(prefix, book.meta.title, group, (prefix, *(c.id for c in own))))
+        parts.append(Part(prefix, book.meta.title, group, tuple(c.id for c in own)))
         resources.extend(book.resources)
     metas = [b.meta for b in ordered]
     dates = [m.date for m in metas if m.date]
