@@ -34,6 +34,18 @@ def step_build(post: str, out: str, cache: str, jobs: str) -> None:
         raise SystemExit(f"build failed ({code}):\n{sink.getvalue()}")
 
 
+def step_build_epub(source: str, out: str, jobs: str) -> None:
+    """`exporter build --no-audio --force` of a folder (EPUB only)."""
+    from exporter.cli import main
+
+    sink = io.StringIO()
+    real, sys.stdout = sys.stdout, sink
+    try:
+        main(["build", source, "-o", out, "--no-audio", "--force", "--jobs", jobs])
+    finally:
+        sys.stdout = real
+
+
 def _espeak_one_wav(text: str) -> tuple[bytes, int]:
     """Synthesize a whole text with eSpeak NG's own API in one call (no pyttsx3)."""
     import espeakng_loader
@@ -128,6 +140,10 @@ def main() -> None:
     if name == "build":
         started = time.perf_counter()
         step_build(*args)
+        _finish(time.perf_counter() - started)
+    elif name == "build-epub":
+        started = time.perf_counter()
+        step_build_epub(*args)
         _finish(time.perf_counter() - started)
     elif name == "baseline":
         step_baseline(*args)
