@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from exporter.cli import main
+from exporter.model import Book, Sentence
 
 from .epubcheck import EpubcheckResult, run_epubcheck
 
@@ -43,3 +44,18 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
     code = main(["build", str(SEED), "-o", str(out), "--cache", str(cache), "--jobs", "2"])
     assert code == 0
     return Built(out, cache)
+
+
+def sentences_of(book: Book) -> list[Sentence]:
+    """Every Sentence node of a book, in reading order (walking the dataclasses)."""
+    found: list[Sentence] = []
+    stack: list[object] = [book.chapters]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, Sentence):
+            found.append(node)
+        elif isinstance(node, tuple):
+            stack.extend(reversed(node))
+        elif hasattr(node, "__dataclass_fields__"):
+            stack.extend(reversed([getattr(node, name) for name in node.__dataclass_fields__]))
+    return found

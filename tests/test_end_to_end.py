@@ -16,9 +16,9 @@ import pytest
 
 from exporter.audio import probe_duration, read_chapters
 from exporter.load import load_book
-from exporter.model import Book, Sentence, plain_text
+from exporter.model import Book, plain_text
 
-from .conftest import SEED, Built
+from .conftest import SEED, Built, sentences_of
 from .epubcheck import EpubcheckResult
 
 XHTML = "{http://www.w3.org/1999/xhtml}"
@@ -40,24 +40,6 @@ CONDITIONS = [
 def book() -> Book:
     """The seed's Book."""
     return load_book(SEED)
-
-
-def sentences(book: Book) -> list[Sentence]:
-    """Every Sentence of the book in reading order."""
-    found: list[Sentence] = []
-
-    def visit(node: object) -> None:
-        if isinstance(node, Sentence):
-            found.append(node)
-        elif isinstance(node, tuple):
-            for item in node:
-                visit(item)
-        elif hasattr(node, "__dataclass_fields__"):
-            for name in node.__dataclass_fields__:
-                visit(getattr(node, name))
-
-    visit(book.chapters)
-    return found
 
 
 class _ById(HTMLParser):
@@ -147,7 +129,7 @@ def test_nav_lists_chapters_with_conditions_nested(built: Built) -> None:
 def test_epub_holds_every_sentence(built: Built, book: Book) -> None:
     """Every sentence of the post is in the EPUB, inside its own element, once."""
     shown = texts_by_id(built.file(".epub"))
-    all_sentences = sentences(book)
+    all_sentences = sentences_of(book)
     assert len(all_sentences) == 78
     for sentence in all_sentences:
         assert " ".join(shown[sentence.id].split()) == " ".join(
@@ -170,7 +152,7 @@ def test_audio_chapters_match_the_epub(built: Built) -> None:
 
 def test_duration_fits_the_text(built: Built, book: Book) -> None:
     """The narration runs at a human pace: 140 to 230 words a minute."""
-    words = len(re.findall(r"\w+", " ".join(plain_text(s.children) for s in sentences(book))))
+    words = len(re.findall(r"\w+", " ".join(plain_text(s.children) for s in sentences_of(book))))
     for suffix in (".m4b", ".mp3"):
         minutes = probe_duration(built.file(suffix)) / 60
         assert 140 <= words / minutes <= 230

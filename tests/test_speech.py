@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from exporter.load import load_book
-from exporter.model import Book, Sentence
+from exporter.model import Book
 from exporter.speech import (
     PAUSE_CHAPTER,
     PAUSE_HEADING,
@@ -18,6 +18,8 @@ from exporter.speech import (
     speech_script,
 )
 from exporter.timeline import build_timeline, webvtt
+
+from .conftest import sentences_of
 
 SEED = Path(__file__).parent / "cases" / "seed-memantine.md"
 
@@ -37,24 +39,6 @@ def book() -> Book:
 def script(book: Book) -> Script:
     """The seed's script with speech normalization left out (identity)."""
     return speech_script(book, lambda text: text, _site)
-
-
-def _sentence_ids(book: Book) -> list[str]:
-    """Every Sentence id in the book, in order (walking the dataclasses)."""
-    found: list[str] = []
-
-    def visit(node: object) -> None:
-        if isinstance(node, Sentence):
-            found.append(node.id)
-        if isinstance(node, tuple):
-            for item in node:
-                visit(item)
-        elif hasattr(node, "__dataclass_fields__"):
-            for name in node.__dataclass_fields__:
-                visit(getattr(node, name))
-
-    visit(book.chapters)
-    return found
 
 
 def test_opening_announces_title_author_date(script: Script) -> None:
@@ -84,7 +68,7 @@ def test_headings_open_chapters_and_sections(script: Script, book: Book) -> None
 def test_every_sentence_spoken_once_in_order(script: Script, book: Book) -> None:
     """Each sentence element is spoken exactly once, in reading order."""
     spoken = [u.ref for u in script.utterances if u.ref and "-t" in u.ref]
-    assert spoken == _sentence_ids(book)
+    assert spoken == [s.id for s in sentences_of(book)]
 
 
 def test_quote_is_announced_and_closed(script: Script) -> None:
