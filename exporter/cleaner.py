@@ -357,14 +357,22 @@ def _rows(table: Tag) -> tuple[list[list[Tag]], list[PageElement]]:
     """A table's own rows of cells, and whatever stray content sits outside its rows."""
     rows: list[list[Tag]] = []
     stray: list[PageElement] = []
+    groups: list[PageElement] = []
     for child in table.children:
-        groups = [child] if isinstance(child, Tag) and child.name == "tr" else []
         if isinstance(child, Tag) and child.name in ("thead", "tbody", "tfoot"):
-            groups = [g for g in child.children if isinstance(g, Tag) and g.name == "tr"]
-        elif not groups and not (isinstance(child, Tag) and child.name in ("caption", "colgroup")):
-            stray.append(child)
-        for tr in groups:
-            rows.append([c for c in tr.children if isinstance(c, Tag) and c.name in ("td", "th")])
+            groups.extend(child.children)
+        elif not (isinstance(child, Tag) and child.name in ("caption", "colgroup")):
+            groups.append(child)
+    for group in groups:
+        if not (isinstance(group, Tag) and group.name == "tr"):
+            stray.append(group)
+            continue
+        rows.append([])
+        for cell in group.children:
+            if isinstance(cell, Tag) and cell.name in ("td", "th"):
+                rows[-1].append(cell)
+            else:
+                stray.append(cell)
     return [row for row in rows if row], stray
 
 

@@ -162,6 +162,8 @@ def tokens(html: str) -> Iterator[Token]:
 
 def strip_comments(html: str) -> str:
     """Drop every HTML comment (Gutenberg block marks, `<!--more-->`) but none of the text."""
+    if "<!--" not in html:
+        return html
     parts: list[str] = []
     for token in tokens(html):
         if token.kind == "comment":

@@ -57,17 +57,17 @@ def unlink(children: list[Inline]) -> list[Inline]:
 def trim(run: list[Inline]) -> tuple[Inline, ...]:
     """Merge adjacent text, drop leading and trailing breaks and spaces, no double breaks."""
     merged: list[Inline] = []
-    for node in run:
-        if isinstance(node, Text) and not node.text:
+    pending: list[str] = []  # adjacent text, joined once (joining pairwise is quadratic)
+    for node in [*run, None]:
+        if isinstance(node, Text):
+            pending.append(node.text)
             continue
-        if isinstance(node, Text) and merged and isinstance(merged[-1], Text):
-            merged[-1] = Text(SPACE.sub(" ", merged[-1].text + node.text))
-        elif isinstance(node, Text):
-            merged.append(Text(SPACE.sub(" ", node.text)))
-        elif isinstance(node, LineBreak) and _breaks_at_end(merged) >= 2:
+        if pending and "".join(pending):
+            merged.append(Text(SPACE.sub(" ", "".join(pending))))
+        pending = []
+        if node is None or (isinstance(node, LineBreak) and _breaks_at_end(merged) >= 2):
             continue
-        else:
-            merged.append(node)
+        merged.append(node)
     while merged and _blank(merged[0]):
         merged.pop(0)
     while merged and _blank(merged[-1]):

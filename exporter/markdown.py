@@ -55,13 +55,13 @@ def _fenced(lines: list[str]) -> list[bool]:
 def split_fences(text: str) -> list[tuple[bool, str]]:
     """The body as (is_fenced_code, chunk) pieces that join back to the same text."""
     lines = text.split("\n")
-    chunks: list[tuple[bool, str]] = []
+    groups: list[tuple[bool, list[str]]] = []
     for line, code in zip(lines, _fenced(lines), strict=True):
-        if chunks and chunks[-1][0] == code:
-            chunks[-1] = (code, chunks[-1][1] + "\n" + line)
+        if groups and groups[-1][0] == code:
+            groups[-1][1].append(line)
         else:
-            chunks.append((code, ("\n" if chunks else "") + line))
-    return chunks
+            groups.append((code, [line]))
+    return [(code, ("\n" if n else "") + "\n".join(part)) for n, (code, part) in enumerate(groups)]
 
 
 def _prose_lines(text: str) -> list[str]:

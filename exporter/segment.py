@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from bisect import bisect_left
 from functools import lru_cache
 
 import pysbd
@@ -31,6 +32,10 @@ from .model import (
 )
 
 _WORDLIKE = re.compile(r"\w")
+_CHUNK = 2000
+_SENTENCE_END = re.compile(
+    r"(?<=[.!?])[\"'\u201d\u2019)\]]*\s+(?=[\"'\u201c\u2018(\[]?[A-Z\u00c0-\u024f0-9])"
+)
 
 
 @lru_cache(maxsize=8)
@@ -43,8 +48,31 @@ def _segmenter(language: str) -> pysbd.Segmenter:
         return pysbd.Segmenter(language="en", clean=False)
 
 
+def _chunks(text: str) -> list[tuple[int, str]]:
+    """A long text cut into pieces of at most `_CHUNK` characters at sentence ends if possible.
+
+    pysbd's time grows with the square of a paragraph's length; pieces keep it linear.
+    """
+    pieces: list[tuple[int, str]] = []
+    start = 0
+    while len(text) - start > _CHUNK:
+        window = text[start : start + _CHUNK]
+        ends = [m.end() for m in _SENTENCE_END.finditer(window)]
+        cut = ends[-1] if ends else window.rfind(" ") + 1 or _CHUNK
+        pieces.append((start, text[start : start + cut]))
+        start += cut
+    pieces.append((start, text[start:]))
+    return pieces
+
+
 def sentence_spans(text: str, language: str = "en") -> list[tuple[int, int]]:
     """Character spans of the sentences in a text, without surrounding whitespace."""
+    if len(text) > _CHUNK:
+        return [
+            (offset + a, offset + b)
+            for offset, piece in _chunks(text)
+            for a, b in sentence_spans(piece, language)
+        ]
     spans: list[tuple[int, int]] = []
     position = 0
     for piece in _segmenter(language).segment(text) if text.strip() else []:
@@ -131,28 +159,44 @@ def _inlines(content: tuple[Inline, ...], ids: _Ids, language: str) -> tuple[Inl
     """Wrap each sentence of a run of inlines; text between sentences stays outside."""
     if not content or any(isinstance(node, Sentence) for node in content):
         return content
+    starts = _starts(content)
     text = plain_text(content)
     out: list[Inline] = []
     position = 0
     for start, end in sentence_spans(text, language):
         if not _WORDLIKE.search(text, start, end):
             continue  # nothing to say or highlight: stays plain text between sentences
-        out.extend(_slice(content, position, start))
-        out.append(Sentence(ids.next(), _slice(content, start, end)))
+        out.extend(_slice(content, position, start, starts))
+        out.append(Sentence(ids.next(), _slice(content, start, end, starts)))
         position = end
-    out.extend(_slice(content, position, len(text)))
+    out.extend(_slice(content, position, len(text), starts))
     return tuple(out)
 
 
-def _slice(content: tuple[Inline, ...], start: int, end: int) -> tuple[Inline, ...]:
-    """The part of an inline run that covers characters [start, end) of its plain text."""
-    out: list[Inline] = []
-    position = 0
+def _starts(content: tuple[Inline, ...]) -> list[int]:
+    """Where each node of a run starts in its plain text, and where the run ends."""
+    starts = [0]
     for node in content:
-        length = len(plain_text((node,)))
-        node_start, node_end = position, position + length
-        position = node_end
-        if length == 0:  # a zero-width node (a note mark) goes with the text before it
+        starts.append(starts[-1] + len(plain_text((node,))))
+    return starts
+
+
+def _slice(
+    content: tuple[Inline, ...], start: int, end: int, starts: list[int] | None = None
+) -> tuple[Inline, ...]:
+    """The part of an inline run that covers characters [start, end) of its plain text.
+
+    `starts` (from `_starts`) lets a long run be sliced many times in linear total time.
+    """
+    if starts is None:
+        starts = _starts(content)
+    out: list[Inline] = []
+    first = max(bisect_left(starts, start) - 1, 0)
+    for index in range(first, len(content)):
+        node, node_start, node_end = content[index], starts[index], starts[index + 1]
+        if node_start > end:
+            break
+        if node_start == node_end:  # a zero-width node (a note mark) goes with the text before it
             if start < node_start <= end or node_start == start == 0 < end:
                 out.append(node)
             continue

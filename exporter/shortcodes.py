@@ -37,6 +37,7 @@ _EDGE_BREAKS = re.compile(r"^(?:\s|<br\s*/?>|</?p>)+|(?:\s|<br\s*/?>|</?p>)+$", 
 CAPTIONS = frozenset({"caption", "wp_caption"})
 NOTES = frozenset({"footnote", "efn_note", "ref"})
 CODES = frozenset({"code", "sourcecode", "source", "plain"})
+_CODE_NAMES = re.compile(r"\[(?:code|sourcecode|source|plain)\b", re.IGNORECASE)
 VIDEO_SITES = {"vimeo": "https://vimeo.com/", "dailymotion": "https://www.dailymotion.com/video/"}
 MEDIA = frozenset({"youtube", "embed", "video", "audio", "soundcloud", *VIDEO_SITES})
 DROPPED = frozenset(
@@ -143,6 +144,8 @@ def _pieces(source: str) -> list[tuple[str, re.Match[str] | None]]:
 
 def expand(source: str) -> Expansion:
     """Expand or remove every shortcode of an HTML body; footnotes are appended as a list."""
+    if "[" not in source:
+        return Expansion(source)
     pieces = _pieces(source)
     closers: dict[str, list[int]] = {}
     for index, (_, match) in enumerate(pieces):
@@ -267,6 +270,8 @@ def code_block(tag: Shortcode, content: str) -> str:
 
 def expand_code(source: str) -> str:
     """Turn only the code shortcodes into `<pre>` blocks (before paragraphs are added)."""
+    if not _CODE_NAMES.search(source):
+        return source
     out: list[str] = []
     pieces = _pieces(source)
     index = 0

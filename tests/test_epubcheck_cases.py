@@ -1,0 +1,37 @@
+"""EPUBCheck reports nothing for the book of any golden case (all checked in one Java run)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from exporter.epub import write_epub
+from exporter.errors import PostError
+from exporter.load import load_book
+
+from .epubcheck_batch import run_epubcheck_batch
+
+CASES = Path(__file__).parent / "cases"
+
+
+@pytest.mark.slow
+def test_every_case_book_passes_epubcheck(tmp_path: Path) -> None:
+    """0 fatal errors, 0 errors and 0 warnings for each case that builds."""
+    books: list[Path] = []
+    for post in sorted(CASES.glob("*.md")):
+        try:
+            book = load_book(post)
+        except PostError:
+            continue
+        path = tmp_path / f"{post.stem}.epub"
+        write_epub(book, path)
+        books.append(path)
+    assert books
+    results = run_epubcheck_batch(books, tmp_path)
+    problems = [
+        f"{path.name}: {line}"
+        for path, result in results.items()
+        for line in result.fatals + result.errors + result.warnings
+    ]
+    assert not problems, "\n".join(problems)
