@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from typing import TypeGuard
 
 from bs4 import BeautifulSoup, Tag
 from bs4.element import NavigableString, PageElement, PreformattedString
@@ -98,7 +99,7 @@ def _is_emoji(tag: Tag) -> bool:
     return is_emoji(" ".join(tag.get_attribute_list("class") or []), str(tag.get("src") or ""))
 
 
-def _is_block(node: PageElement) -> bool:
+def _is_block(node: PageElement) -> TypeGuard[Tag]:
     """True for an element that starts its own block."""
     return (
         isinstance(node, Tag)
@@ -129,8 +130,8 @@ class _Walker:
     ) -> Iterator[Item]:
         """Yield items for a run of sibling nodes: blocks, and paragraphs of inline runs."""
         run: list[Inline] = []
-        for child in list(nodes):
-            if isinstance(child, Tag) and (_is_block(child) or id(child) in self.has_block):
+        for child in self._unwrap(nodes):
+            if _is_block(child):
                 yield from self._paragraph(run, indent)
                 run = []
                 if depth > _MAX_DEPTH:
@@ -142,6 +143,19 @@ class _Walker:
             else:
                 run.extend(self.inlines(child, depth, 0))
         yield from self._paragraph(run, indent)
+
+    def _unwrap(self, nodes: Iterable[PageElement]) -> Iterator[PageElement]:
+        """The nodes, with inline elements that hold blocks (Google Docs' `<b>`) replaced by
+        their children, so text around them stays in its paragraph."""
+        stack = [iter(list(nodes))]
+        while stack:
+            child = next(stack[-1], None)
+            if child is None:
+                stack.pop()
+            elif isinstance(child, Tag) and not _is_block(child) and id(child) in self.has_block:
+                stack.append(iter(list(child.children)))
+            else:
+                yield child
 
     def block(self, tag: Tag, indent: int, depth: int, nest: int) -> Iterator[Item]:
         """Yield the items one block-level element stands for."""
@@ -283,7 +297,7 @@ class _Walker:
 
     def text(self, tag: Tag) -> str:
         """The plain text of an element (a heading), markup never parsed, note marks left out."""
-        return collapse(" ".join(text_pieces(self.inlines(tag, 0, 0))))
+        return collapse("".join(text_pieces(self.inlines(tag, 0, 0))))
 
     # ------------------------------------------------------------ footnotes
 

@@ -17,7 +17,6 @@ word must appear in order among theirs.
 from __future__ import annotations
 
 import difflib
-import html
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -131,7 +130,7 @@ def visible_text(body: str) -> list[tuple[str, bool]]:
     out: list[tuple[str, bool]] = []
     code = False
     for piece in (
-        html.unescape("".join(parser.parts)).replace(_CODE_END, _CODE_START).split(_CODE_START)
+        "".join(parser.parts).replace(_CODE_END, _CODE_START).split(_CODE_START)
     ):
         out.extend((w.casefold(), code) for w in words(piece))
         code = not code
@@ -240,14 +239,11 @@ def book_words(book: Book) -> list[str]:
     return main + notes
 
 
-def _without_fallback_title(book: Book, expected: list[str], actual: list[str]) -> list[str]:
-    """Drop the book title a first chapter was named after when the post itself lacks it."""
+def _fallback_title(book: Book) -> list[str]:
+    """The words of the book title when the first chapter may be named after it, else []."""
     if not book.chapters or book.chapters[0].title != book.meta.title:
-        return actual
-    title = [w.casefold() for w in words(book.meta.title)]
-    if actual[: len(title)] == title and expected[: len(title)] != title:
-        return actual[len(title) :]
-    return actual
+        return []
+    return [w.casefold() for w in words(book.meta.title)]
 
 
 def _split(expected: list[tuple[str, bool]], notes: int) -> tuple[list[tuple[str, bool]], ...]:
@@ -273,7 +269,11 @@ def check_book(body: str, book: Book) -> Fidelity:
     main, notes = book_parts(book)
     source_main, source_notes = _split(visible_text(body), len(notes))
     expected = [word for word, _ in source_main]
-    running = compare_words(expected, _without_fallback_title(book, expected, main))
+    running = compare_words(expected, main)
+    title = _fallback_title(book)
+    if not running.ok and title and main[: len(title)] == title:
+        # text before the first heading opens a chapter named after the book
+        running = compare_words(expected, main[len(title) :])
     return _join(running, _bag([word for word, _ in source_notes], notes, exact=True))
 
 
