@@ -14,6 +14,7 @@ from typing import TypeGuard
 from bs4 import BeautifulSoup, Tag
 from bs4.element import NavigableString, PageElement, PreformattedString
 
+from . import tags
 from .inlines import SPACE, collapse, linked, styled, text_pieces, trim, visible
 from .media import embed_for, safe_link
 from .model import (
@@ -33,35 +34,9 @@ from .model import (
     Text,
 )
 from .notes import Notes, attach_notes
-from .outline import (
-    BlockItem,
-    HeadingItem,
-    Item,
-    body_acronyms,
-    build_chapters,
-    case_headings,
-    cite_quotes,
-    mark_pseudo_headings,
-)
+from .outline import BlockItem, HeadingItem, Item, outline
 from .prepare import prepare_body
-from .tags import (
-    BACKLINK,
-    BLOCKS,
-    CELL_BLOCKS,
-    DROP,
-    EMBEDS,
-    HEADINGS,
-    LISTS,
-    STYLES,
-    CellFacts,
-    colspan,
-    image_src,
-    indent_px,
-    is_data_table,
-    is_emoji,
-    language,
-    ref_like,
-)
+from .tags import BLOCKS, CELL_BLOCKS, EMBEDS, HEADINGS, LISTS, STYLES, CellFacts
 
 _NOTE_TAGS = frozenset({"li", "p", "div", "aside", "dd", "section", "footer"})
 _MAX_DEPTH = 120
@@ -76,7 +51,7 @@ def clean_body(body: str, book_title: str) -> tuple[Chapter, ...]:
 def clean_html(html: str, book_title: str) -> tuple[Chapter, ...]:
     """Turn prepared HTML (see `prepare`) into chapters with their footnotes."""
     soup = BeautifulSoup(html, "html.parser")
-    for tag in soup.find_all(list(DROP)):
+    for tag in soup.find_all(list(tags.DROP)):
         if not tag.decomposed:
             tag.decompose()
     for br in soup.select("pre br"):
@@ -84,9 +59,7 @@ def clean_html(html: str, book_title: str) -> tuple[Chapter, ...]:
     walker = _Walker(soup)
     notes = walker.take_notes(soup)
     items = list(walker.walk(soup.children, 0, 0, 0))
-    acronyms = body_acronyms(items)
-    items = case_headings(cite_quotes(mark_pseudo_headings(items)), acronyms)
-    return attach_notes(build_chapters(items, book_title), notes)
+    return attach_notes(outline(items, book_title), notes)
 
 
 def _bold(heading: HeadingItem, indent: int) -> BlockItem:
@@ -96,7 +69,7 @@ def _bold(heading: HeadingItem, indent: int) -> BlockItem:
 
 def _is_emoji(tag: Tag) -> bool:
     """True for a smiley or emoji image, which stands in a line of text."""
-    return is_emoji(" ".join(tag.get_attribute_list("class") or []), str(tag.get("src") or ""))
+    return tags.is_emoji(" ".join(tag.get_attribute_list("class") or []), str(tag.get("src") or ""))
 
 
 def _is_block(node: PageElement) -> TypeGuard[Tag]:
@@ -138,7 +111,10 @@ class _Walker:
                     yield from self._paragraph([Text(child.get_text(" "))], indent)
                 else:
                     yield from self.block(
-                        child, indent + indent_px(str(child.get("style") or "")), depth + 1, nest
+                        child,
+                        indent + tags.indent_px(str(child.get("style") or "")),
+                        depth + 1,
+                        nest,
                     )
             else:
                 run.extend(self.inlines(child, depth, 0))
@@ -178,14 +154,20 @@ class _Walker:
                 classes = [
                     " ".join(t.get_attribute_list("class") or []) for t in (tag, tag.code) if t
                 ]
-                yield BlockItem(CodeBlock(text, language(classes)), indent)
+                yield BlockItem(CodeBlock(text, tags.language(classes)), indent)
         elif name == "table":
             yield from self._table(tag, indent, depth, nest)
         elif name in EMBEDS:
-            embed = embed_for(name, _player_src(tag), str(tag.get("title") or ""))
+            inner = [(c.name, c.attrs) for c in tag.find_all(["source", "embed", "param"])]
+            src = tags.player_src(tag.attrs, inner)
+            embed = embed_for(name, src, str(tag.get("title") or ""))
             if embed is not None:
                 yield BlockItem(embed, indent)
-        elif name == "img" or _is_image_figure(tag):
+        elif name == "img" or tags.is_image_figure(
+            name,
+            [str(c) for c in tag.get_attribute_list("class") or []],
+            [t.name for t in tag.find_all([*CELL_BLOCKS, "p", "div"])],
+        ):
             figure = self._figure(tag)
             if figure is not None:
                 yield BlockItem(figure, indent)
@@ -230,7 +212,7 @@ class _Walker:
         yield from self.walk(stray, indent, depth, nest)
         caption = tag.find("caption", recursive=False)
         cells = [cell for row in rows for cell in row]
-        if not is_data_table([[_facts(cell) for cell in row] for row in rows]):
+        if not tags.is_data_table([[_facts(cell) for cell in row] for row in rows]):
             if isinstance(caption, Tag):
                 yield from self.walk([caption], indent, depth, nest)
             keep = all(len(row) <= 1 for row in rows)  # side-by-side cells hold no chapters
@@ -256,7 +238,7 @@ class _Walker:
             return None
         self.skip.add(id(img))
         caption = trim(self.inlines(tag, 0, 0)) if tag is not img else ()
-        src, alt = image_src(img.attrs), collapse(str(img.get("alt") or ""))
+        src, alt = tags.image_src(img.attrs), collapse(str(img.get("alt") or ""))
         if not (src or alt or visible(caption)):
             return None
         return Figure(src, alt, caption)
@@ -320,7 +302,9 @@ class _Walker:
                 continue
             key = f"note-{order[id(note)]}"
             label = re.sub(r"[\[\]()\s]", "", a.get_text()) or str(len(found) + 1)
-            outer = a.parent if _only_child(a) and a.parent is not None else a
+            sup = a.parent
+            whole = sup is not None and collapse(sup.get_text()) == collapse(a.get_text())
+            outer = sup if sup is not None and sup.name == "sup" and whole else a
             self.refs[id(outer)] = NoteRef(key, label[:8])
             ref_ids.update(str(t.get("id")) for t in (a, outer) if t.get("id"))
             found.setdefault(id(note), (key, note))
@@ -330,7 +314,7 @@ class _Walker:
                 continue
             for back in note.find_all("a", href=True):
                 href = str(back["href"]).strip()
-                if href[1:] in ref_ids or BACKLINK.match(back.get_text()):
+                if href[1:] in ref_ids or tags.BACKLINK.match(back.get_text()):
                     back.decompose()
             label = next(r.label for r in self.refs.values() if r.note_id == key)
             blocks = self.blocks(note.children, 0, 1)
@@ -340,31 +324,6 @@ class _Walker:
             if blocks:
                 notes[key] = (label, blocks)
         return notes
-
-
-def _player_src(tag: Tag) -> str:
-    """The media address of a player element, from its attributes or its children."""
-    for attr in ("src", "data", "data-src"):
-        if tag.get(attr):
-            return str(tag.get(attr))
-    for child in tag.find_all(["source", "embed", "param"]):
-        if child.name == "param" and str(child.get("name", "")).lower() not in ("movie", "src"):
-            continue
-        value = child.get("value") if child.name == "param" else child.get("src")
-        if value:
-            return str(value)
-    return ""
-
-
-def _is_image_figure(tag: Tag) -> bool:
-    """True for a figure or WordPress caption box holding one image and no other blocks."""
-    classes: list[str] = [str(c) for c in tag.get_attribute_list("class") or []]
-    if tag.name != "figure" and not any(c.startswith("wp-caption") for c in classes):
-        return False
-    others = tag.find_all([*CELL_BLOCKS, "p", "div"])
-    images = [t for t in others if t.name == "img"]
-    rest = [t for t in others if t.name not in ("img", "p", "div")]
-    return len(images) == 1 and not rest
 
 
 def _rows(table: Tag) -> tuple[list[list[Tag]], list[PageElement]]:
@@ -394,14 +353,16 @@ def _facts(cell: Tag) -> CellFacts:
     """What the table rule needs to know about a cell."""
     blocky = bool(cell.find(CELL_BLOCKS)) or len(cell.find_all(["p", "div"])) > 1
     header = cell.name == "th" or _in_head(cell)
-    return CellFacts(header, colspan(cell.get("colspan")), bool(collapse(cell.get_text())), blocky)
+    return CellFacts(
+        header, tags.colspan(cell.get("colspan")), bool(collapse(cell.get_text())), blocky
+    )
 
 
 def _ref_like(a: Tag) -> bool:
     """True for a link that looks like a footnote mark (see `tags.ref_like`)."""
     marks = " ".join([*(a.get_attribute_list("class") or []), str(a.get("role") or "")])
     in_sup = a.find_parent("sup") is not None or a.find("sup") is not None
-    return ref_like(marks, in_sup, a.get_text())
+    return tags.ref_like(marks, in_sup, a.get_text())
 
 
 def _in_head(cell: Tag) -> bool:
@@ -420,16 +381,6 @@ def _note_of(target: Tag) -> Tag | None:
     if note.find(list(HEADINGS)) or not collapse(note.get_text()):
         return None
     return note
-
-
-def _only_child(a: Tag) -> bool:
-    """True when a link is all its `<sup>` parent shows (the mark is the whole `<sup>`)."""
-    parent = a.parent
-    return (
-        isinstance(parent, Tag)
-        and parent.name == "sup"
-        and collapse(parent.get_text()) == collapse(a.get_text())
-    )
 
 
 def _prune_empty(tag: Tag | None) -> None:

@@ -207,3 +207,10 @@ def _shouting(title: str) -> bool:
     words = [w for w in re.findall(r"[^\W\d_][\w'\u2019]*", title) if len(w) > 1]
     capitals = [w for w in words if w.upper() == w]
     return len(words) >= 3 and len(capitals) >= 0.75 * len(words)
+
+
+def outline(items: list[Item], book_title: str) -> tuple[Chapter, ...]:
+    """The chapters for a cleaned body: pseudo-headings found, quotes cited, capitals tamed."""
+    acronyms = body_acronyms(items)
+    items = case_headings(cite_quotes(mark_pseudo_headings(items)), acronyms)
+    return build_chapters(items, book_title)

@@ -121,3 +121,27 @@ def is_data_table(rows: list[list[CellFacts]]) -> bool:
     if any(cell.header for cell in cells):
         return True
     return len(widths) == 1 and all(cell.filled for cell in cells)
+
+
+def player_src(
+    attrs: Mapping[str, object], inner: Iterable[tuple[str, Mapping[str, object]]]
+) -> str:
+    """A player's media address: its own attributes, else a `<source>`, `<embed>` or movie param."""
+    for key in ("src", "data", "data-src"):
+        if attrs.get(key):
+            return str(attrs.get(key))
+    for name, values in inner:
+        if name == "param" and str(values.get("name", "")).lower() not in ("movie", "src"):
+            continue
+        value = values.get("value") if name == "param" else values.get("src")
+        if value:
+            return str(value)
+    return ""
+
+
+def is_image_figure(name: str, classes: Iterable[str], inside: Iterable[str]) -> bool:
+    """True for a figure or WordPress caption box holding one image and no other blocks."""
+    if name != "figure" and not any(c.startswith("wp-caption") for c in classes):
+        return False
+    inside = [n for n in inside if n not in ("p", "div")]
+    return inside.count("img") == 1 and len(inside) == 1
