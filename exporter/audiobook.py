@@ -2,23 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from multiprocessing import get_context
 from pathlib import Path
 
-from .audio import AudioTags, ChapterMark, write_audiobook
+from .audio import AudioTags, ChapterMark, assemble_audiobook
 from .cache import AudioCache
+from .encoding import encode_missing, segment_jobs
 from .epubplan import MediaOverlayDoc
+from .errors import AudioError
 from .model import Book
-from .narration import NarrationStats, narrate, read_pcm, sample_count
+from .narration import NarrationStats, narrate, sample_count
 from .normalize import Lexicon, normalize, speak_url
 from .overlay import chapter_overlay, smil_document
 from .pages import chapter_file_name
 from .report import write_atomic
 from .speech import Script, speech_script
-from .timeline import Timeline, build_timeline, pause_samples, webvtt
+from .timeline import Timeline, build_timeline, webvtt
 from .tts import list_voices
 
 READ_ALONG_AUDIO = "audio/narration.mp3"
@@ -32,20 +32,6 @@ class Narrated:
     keys: tuple[str, ...]
     timeline: Timeline
     stats: NarrationStats
-
-
-@dataclass(frozen=True)
-class AudioJob:
-    """Everything one encoder process needs, as plain picklable data."""
-
-    path: Path
-    fmt: str
-    cache_root: Path
-    segments: tuple[tuple[str, int], ...]
-    sample_rate: int
-    total: int
-    chapters: tuple[ChapterMark, ...]
-    tags: AudioTags
 
 
 def book_voice(book: Book, voice: str | None) -> str | None:
@@ -87,37 +73,6 @@ def narrate_book(
     return Narrated(script, tuple(result.keys), timeline, result.stats)
 
 
-def segments(narrated: Narrated) -> tuple[tuple[str, int], ...]:
-    """(cache key, samples of silence after it) for each utterance, in order."""
-    rate = narrated.timeline.sample_rate
-    return tuple(
-        (key, pause_samples(u.pause_ms, rate))
-        for key, u in zip(narrated.keys, narrated.script.utterances, strict=True)
-    )
-
-
-def pcm_stream(cache: AudioCache, parts: Sequence[tuple[str, int]]) -> Iterator[bytes]:
-    """The narration's PCM, one utterance and its silence at a time (never the whole book)."""
-    for key, silence in parts:
-        yield read_pcm(cache, key)
-        if silence:
-            yield bytes(2 * silence)
-
-
-def _encode(job: AudioJob) -> Path:
-    """Encode one audiobook file from the cache (runs in a worker process or in-line)."""
-    write_audiobook(
-        job.path,
-        "m4b" if job.fmt == "m4b" else "mp3",
-        pcm_stream(AudioCache(job.cache_root), job.segments),
-        sample_rate=job.sample_rate,
-        total_samples=job.total,
-        chapters=job.chapters,
-        tags=job.tags,
-    )
-    return job.path
-
-
 def audio_tags(book: Book) -> AudioTags:
     """Title, artist and album tags for a book's audiobook files."""
     meta = book.meta
@@ -130,6 +85,16 @@ def audio_tags(book: Book) -> AudioTags:
     )
 
 
+def encode_segments(
+    narrated: Narrated, cache: AudioCache, formats: Sequence[str], jobs: int
+) -> tuple[dict[str, list[Path]], int]:
+    """Make sure every segment of the narration is encoded in each format; return each format's
+    segment files in order and how many segments had to be encoded."""
+    plan = {fmt: segment_jobs(narrated.timeline, narrated.keys, cache, fmt) for fmt in formats}
+    encoded = encode_missing([job for fmt_jobs in plan.values() for job in fmt_jobs], jobs)
+    return {fmt: [job.path for job in fmt_jobs] for fmt, fmt_jobs in plan.items()}, encoded
+
+
 def write_audiobooks(
     book: Book,
     narrated: Narrated,
@@ -137,8 +102,8 @@ def write_audiobooks(
     targets: Sequence[tuple[str, Path]],
     jobs: int,
 ) -> list[Path]:
-    """Encode the narration once per (format, path); with jobs > 1, an m4b encodes in a worker
-    process while this process encodes the mp3."""
+    """Write one audiobook per (format, path): encode the segments the cache lacks (with
+    jobs > 1, in worker processes too), then join each format's cached segments."""
     timeline = narrated.timeline
     chapters = tuple(
         ChapterMark(title, start)
@@ -146,29 +111,17 @@ def write_audiobooks(
             narrated.script.chapter_titles, timeline.chapter_starts, strict=True
         )
     )
-    parts = segments(narrated)
-    plan = [
-        AudioJob(
-            path,
-            fmt,
-            cache.root,
-            parts,
-            timeline.sample_rate,
-            timeline.total,
-            chapters,
-            audio_tags(book),
-        )
-        for fmt, path in targets
-    ]
-    if jobs > 1 and len(plan) > 1:
-        here, away = plan[-1], plan[:-1]
-        with ProcessPoolExecutor(min(jobs - 1, len(away)), mp_context=get_context("spawn")) as pool:
-            pending = [pool.submit(_encode, job) for job in away]
-            written = [_encode(here)]
-            written = [f.result() for f in pending] + written
-    else:
-        written = [_encode(job) for job in plan]
-    return written
+    if not timeline.segments:
+        raise AudioError("there is no audio to encode")
+    formats = list(dict.fromkeys(fmt for fmt, _ in targets))
+    segments, _ = encode_segments(narrated, cache, formats, jobs)
+    tags = audio_tags(book)
+    for fmt, path in targets:
+        assemble_audiobook(
+            path, fmt, segments[fmt], sample_rate=timeline.sample_rate,
+            total_samples=timeline.total, chapters=chapters, tags=tags,
+        )  # fmt: skip
+    return [path for _, path in targets]
 
 
 def write_transcript(book: Book, narrated: Narrated, path: Path) -> Path:

@@ -1,8 +1,10 @@
 """A disk cache of synthesized sentence audio, keyed by text, voice, rate and engine version.
 
 Each entry is a small mono 16-bit WAV file (so it carries its sample rate) named by its key,
-in a two-level fan-out: `<root>/<key[:2]>/<key>.wav`. Writes are atomic, so any number of
-processes may fill the cache at once and an interrupted run leaves only whole entries.
+in a two-level fan-out: `<root>/<key[:2]>/<key>.wav`. Encoded audio segments (see
+`encoding.py`) live beside them in `<root>/segments/<key[:2]>/<key>.<format>seg`. Writes are
+atomic, so any number of processes may fill the cache at once and an interrupted run leaves
+only whole entries.
 """
 
 from __future__ import annotations
@@ -13,11 +15,14 @@ import json
 import os
 import tempfile
 import wave
+from collections.abc import Callable
 from pathlib import Path
 
 KEY_SCHEMA = 1
 DEFAULT_SAMPLE_RATE = 22050
 _SUFFIX = ".wav"
+_SEGMENTS = "segments"
+_SEGMENT_SUFFIX = "seg"
 
 
 def default_cache_dir() -> Path:
@@ -53,6 +58,12 @@ class AudioCache:
         if not _is_key(key):
             raise ValueError(f"not an audio cache key: {key!r}")
         return self.root / key[:2] / f"{key}{_SUFFIX}"
+
+    def segment_path(self, key: str, fmt: str) -> Path:
+        """Where the encoded segment for `key` in format `fmt` lives (whether or not it exists)."""
+        if not _is_key(key) or not fmt.isalnum():
+            raise ValueError(f"not a segment key and format: {key!r}, {fmt!r}")
+        return self.root / _SEGMENTS / key[:2] / f"{key}.{fmt}{_SEGMENT_SUFFIX}"
 
     def __contains__(self, key: object) -> bool:
         """Tell whether an entry exists for `key`."""
@@ -102,18 +113,31 @@ class AudioCache:
             raise
 
     def clear(self) -> int:
-        """Delete every entry (and stray temp files); return how many files were removed."""
+        """Delete every entry and segment (and stray temp files); return how many were removed."""
         if not self.root.is_dir():
             return 0
-        removed = 0
-        for shard in self.root.iterdir():
-            if not (shard.is_dir() and len(shard.name) == 2):
-                continue
-            for item in shard.iterdir():
-                if item.is_file() and item.suffix in (_SUFFIX, ".part"):
-                    with contextlib.suppress(FileNotFoundError):
-                        item.unlink()
-                        removed += 1
+        removed = _clear_shards(self.root, lambda name: name.endswith((_SUFFIX, ".part")))
+        segments = self.root / _SEGMENTS
+        if segments.is_dir():
+            removed += _clear_shards(
+                segments, lambda name: name.endswith((_SEGMENT_SUFFIX, ".part"))
+            )
             with contextlib.suppress(OSError):
-                shard.rmdir()
+                segments.rmdir()
         return removed
+
+
+def _clear_shards(folder: Path, ours: Callable[[str], bool]) -> int:
+    """Delete our files from the two-letter shard folders of `folder`; count them."""
+    removed = 0
+    for shard in folder.iterdir():
+        if not (shard.is_dir() and len(shard.name) == 2):
+            continue
+        for item in shard.iterdir():
+            if item.is_file() and ours(item.name):
+                with contextlib.suppress(FileNotFoundError):
+                    item.unlink()
+                    removed += 1
+        with contextlib.suppress(OSError):
+            shard.rmdir()
+    return removed
