@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,14 +13,15 @@ from .encoding import encode_missing, segment_jobs
 from .epubplan import MediaOverlayDoc
 from .errors import AudioError
 from .model import Book
-from .narration import NarrationStats, narrate, sample_count
+from .narration import EngineFactory, NarrationStats, narrate, sample_count
 from .normalize import Lexicon, normalize, speak_url
+from .overlap import EarlyEncoder
 from .overlay import chapter_overlay, smil_document
 from .pages import chapter_file_name
 from .report import write_atomic
 from .speech import Script, speech_script
 from .timeline import Timeline, build_timeline, webvtt
-from .tts import list_voices
+from .tts import list_voices, open_engine
 
 READ_ALONG_AUDIO = "audio/narration.mp3"
 
@@ -58,16 +60,40 @@ def narrate_book(
     jobs: int,
     on_done: Callable[[int], None] | None = None,
     on_start: Callable[[int], None] | None = None,
+    formats: Sequence[str] = (),
 ) -> Narrated:
-    """Build the speech script, synthesize what the cache lacks, and lay out the time line."""
+    """Build the speech script, synthesize what the cache lacks, and lay out the time line.
+
+    With `formats`, segments of those audiobook formats are encoded (into the cache) while
+    later sentences are still being synthesized; `write_audiobooks` then finds them there.
+    """
     language = book.meta.language
     script = speech_script(book, lambda text: normalize(text, lexicon, language), speak_url)
     texts = [u.text for u in script.utterances]
     if on_start is not None:
         on_start(len(texts))
-    result = narrate(
-        texts, voice=book_voice(book, voice), rate=rate, cache=cache, jobs=jobs, on_done=on_done
-    )
+    voice_id = book_voice(book, voice)
+    factory: EngineFactory | None = None
+    early: EarlyEncoder | contextlib.nullcontext[None] = contextlib.nullcontext()
+    if formats and texts:
+        engine = open_engine(voice_id, rate)  # the same key recipe as narrate() uses
+        keys = [cache.key(t, engine.voice, engine.rate, engine.name, engine.version) for t in texts]
+        early = EarlyEncoder(script, keys, engine.sample_rate, cache, formats)
+        if jobs == 1:
+            factory = lambda _voice, _rate: engine  # noqa: E731 - eSpeak starts once a process
+
+    def done(count: int) -> None:
+        """Report progress; let the early encoder see what is now cached."""
+        if on_done is not None:
+            on_done(count)
+        if isinstance(early, EarlyEncoder):
+            early.advance()
+
+    with early:
+        result = narrate(
+            texts, voice=voice_id, rate=rate, cache=cache, jobs=jobs, on_done=done,
+            engine_factory=factory,
+        )  # fmt: skip
     lengths = [sample_count(cache, key) for key in result.keys]
     timeline = build_timeline(script, lengths, result.sample_rate)
     return Narrated(script, tuple(result.keys), timeline, result.stats)

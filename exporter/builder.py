@@ -68,6 +68,11 @@ def _narrate(book: Book, lexicon_from: Path, ctx: BuildContext, result: PostResu
     """Write the audiobooks, transcript and read-along EPUB of a built book into the result."""
     settings = ctx.settings
     slug = book.meta.slug
+    out = settings.out_dir
+    targets = [(fmt, out / f"{slug}.{fmt}") for fmt in settings.audio_formats]
+    scratch = out / f".{slug}.narration.mp3.part"
+    if settings.read_along and "mp3" not in settings.audio_formats:
+        targets.append(("mp3", scratch))  # the read-along needs MP3 even when not asked for
     narrated = narrate_book(
         book,
         lexicon=ctx.lexicon_for(lexicon_from),
@@ -77,14 +82,10 @@ def _narrate(book: Book, lexicon_from: Path, ctx: BuildContext, result: PostResu
         jobs=settings.jobs,
         on_done=ctx.reporter.advance,
         on_start=lambda total: ctx.reporter.stage(slug, "narrating sentences", total),
+        formats=[fmt for fmt, _ in targets],  # encoded while later sentences are synthesized
     )
     result.audio_seconds = narrated.timeline.seconds(narrated.timeline.total)
     result.synthesized, result.reused = narrated.stats.synthesized, narrated.stats.reused
-    out = settings.out_dir
-    targets = [(fmt, out / f"{slug}.{fmt}") for fmt in settings.audio_formats]
-    scratch = out / f".{slug}.narration.mp3.part"
-    if settings.read_along and "mp3" not in settings.audio_formats:
-        targets.append(("mp3", scratch))  # the read-along needs MP3 even when not asked for
     try:
         if targets:
             ctx.reporter.stage(slug, f"encoding {', '.join(f for f, _ in targets)}", len(targets))
