@@ -1,0 +1,264 @@
+"""Segmented encoding with real encoders: exact timing, one segment per edit, reuse, cleanup."""
+
+from __future__ import annotations
+
+import itertools
+import tracemalloc
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import av
+import numpy as np
+import pytest
+
+from exporter import timeline as timeline_module
+from exporter.audio import ChapterMark, assemble_audiobook, probe_duration, read_chapters
+from exporter.audiobase import AudioTags
+from exporter.audiobook import Narrated, encode_segments
+from exporter.cache import AudioCache
+from exporter.encoding import segment_jobs
+from exporter.errors import AudioError
+from exporter.narration import NarrationStats
+from exporter.overlap import EarlyEncoder
+from exporter.speech import Script, Utterance
+from exporter.timeline import GRID, build_timeline
+
+RATE = 22050
+TAGS = AudioTags("Segments", "Tester", "Tests", language="en")
+PAUSES = [300, 700, 300, 800, 300, 1200, 300, 700, 2000, 300, 700, 800]
+TOLERANCE = RATE // 1000  # 1 ms
+
+
+@dataclass(frozen=True)
+class Book:
+    """A test book encoded in segments: its narration, cache, folder and segments encoded."""
+
+    narrated: Narrated
+    cache: AudioCache
+    folder: Path
+    encoded: int
+
+
+def utterance_pcm(seed: int) -> np.ndarray:
+    """A speech-like burst: enveloped noise, unique per seed, 0.4 to 1.6 s long."""
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(int(0.4 * RATE), int(1.6 * RATE)))
+    envelope = np.sin(np.linspace(0, np.pi, n)) ** 0.5
+    return (rng.standard_normal(n) * 6000 * envelope).clip(-32000, 32000).astype("<i2")
+
+
+def make_book(cache: AudioCache, seeds: list[int]) -> Narrated:
+    """Narrate a script of noise bursts into `cache` and lay out its time line."""
+    utterances, keys, lengths = [], [], []
+    for i, seed in enumerate(seeds):
+        pcm = utterance_pcm(seed)
+        key = cache.key(f"utterance {seed}", "v", 200, "e", "1")
+        if key not in cache:
+            cache.put(key, pcm.tobytes(), RATE)
+        chapter = 0 if i < len(seeds) // 2 else 1
+        utterances.append(Utterance(f"u{seed}", f"s{i}", chapter, PAUSES[i % len(PAUSES)]))
+        keys.append(key)
+        lengths.append(len(pcm))
+    script = Script(tuple(utterances), ("First", "Second"))
+    timeline = build_timeline(script, lengths, RATE)
+    return Narrated(script, tuple(keys), timeline, NarrationStats(len(seeds), 0, 0, 0, 0.0))
+
+
+def write_books(narrated: Narrated, cache: AudioCache, folder: Path, jobs: int = 1) -> int:
+    """Encode what the cache lacks and assemble both formats; return segments encoded."""
+    segments, encoded = encode_segments(narrated, cache, ["m4b", "mp3"], jobs)
+    timeline = narrated.timeline
+    titles = ("First", "Second")
+    chapters = [ChapterMark(t, s) for t, s in zip(titles, timeline.chapter_starts, strict=True)]
+    for fmt in ("m4b", "mp3"):
+        assemble_audiobook(
+            folder / f"book.{fmt}", fmt, segments[fmt], sample_rate=RATE,
+            total_samples=timeline.total, chapters=chapters, tags=TAGS,
+        )  # fmt: skip
+    return encoded
+
+
+def decode(path: Path) -> np.ndarray:
+    """Decode an audiobook with PyAV (gapless info and edit lists honoured) to float samples."""
+    with av.open(str(path)) as container:
+        frames = [f.to_ndarray().reshape(-1) for f in container.decode(audio=0)]
+    return np.concatenate(frames).astype(np.float64)
+
+
+def worst_offset(narrated: Narrated, cache: AudioCache, audio: np.ndarray) -> int:
+    """The largest distance, in samples, between where a cue is heard and where it should be."""
+    worst = 0
+    for cue, key in zip(narrated.timeline.cues, narrated.keys, strict=True):
+        pcm = cache.get(key)
+        assert pcm is not None
+        ref = np.frombuffer(pcm, dtype="<i2").astype(np.float64) / 32768
+        lags = range(-min(3 * TOLERANCE, cue.start), 3 * TOLERANCE + 1)
+        scores = [float(np.dot(audio[cue.start + lag : cue.end + lag], ref)) for lag in lags]
+        worst = max(worst, abs(lags[int(np.argmax(scores))]))
+    return worst
+
+
+@pytest.fixture(scope="module")
+def short_segments() -> Iterator[None]:
+    """Cut segments after 2 s instead of 10 s, so a short test book has many."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(timeline_module, "MIN_SECONDS", 2.0)
+        patch.setattr(timeline_module, "MAX_SECONDS", 6.0)
+        yield
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory, short_segments: None) -> Book:
+    """A 36-utterance book encoded in segments, both formats."""
+    folder = tmp_path_factory.mktemp("segments")
+    cache = AudioCache(folder / "cache")
+    narrated = make_book(cache, list(range(36)))
+    return Book(narrated, cache, folder, write_books(narrated, cache, folder))
+
+
+def test_segments_are_grid_aligned_and_pauses_only_grow(built: Book) -> None:
+    """Segments tile the time line on the grid; a cut pause grows by less than GRID samples."""
+    narrated, encoded = built.narrated, built.encoded
+    timeline = narrated.timeline
+    segments = timeline.segments
+    assert len(segments) >= 5 and encoded == 2 * len(segments)
+    assert segments[0].start == 0 and segments[-1].end == timeline.total
+    cut_after = []
+    for before, after in itertools.pairwise(segments):
+        assert before.end == after.start and before.stop == after.first
+        assert (before.end - before.start) % GRID == 0
+        cue = timeline.cues[before.stop - 1]
+        pause_ms = narrated.script.utterances[before.stop - 1].pause_ms
+        nominal = pause_ms * RATE // 1000
+        assert nominal <= cue.pause_end - cue.end < nominal + GRID
+        assert timeline.cues[after.first].start == after.start + after.lead
+        cut_after.append(pause_ms)
+    assert set(cut_after) <= {300, 700, 800, 1200}  # never a chapter pause
+    assert {300, 700} <= set(cut_after)  # paragraph pauses, and sentence pauses past MAX_SECONDS
+
+
+@pytest.mark.parametrize("fmt", ["m4b", "mp3"])
+def test_concatenated_segments_decode_to_the_time_line(built: Book, fmt: str) -> None:
+    """Every utterance is heard where the time line says (within 1 ms; measured: exactly)."""
+    narrated, cache, folder = built.narrated, built.cache, built.folder
+    audio = decode(folder / f"book.{fmt}")
+    assert len(audio) >= narrated.timeline.total
+    if fmt == "mp3":
+        assert len(audio) == narrated.timeline.total
+    assert worst_offset(narrated, cache, audio) <= TOLERANCE
+    for segment in narrated.timeline.segments[1:]:  # the codecs' seams lie in silence
+        seam = audio[segment.start - 2048 : segment.start + segment.lead]
+        assert np.abs(seam).max() < 0.01
+    heard = probe_duration(folder / f"book.{fmt}")
+    assert abs(heard - narrated.timeline.total / RATE) <= 0.001
+
+
+@pytest.mark.parametrize("fmt", ["m4b", "mp3"])
+def test_chapters_start_at_their_cues(built: Book, fmt: str) -> None:
+    """Chapter marks read back at the time line's chapter starts (within 1 ms)."""
+    narrated, folder = built.narrated, built.folder
+    chapters = read_chapters(folder / f"book.{fmt}")
+    assert [c[0] for c in chapters] == ["First", "Second"]
+    for (_, start, _), want in zip(chapters, narrated.timeline.chapter_starts, strict=True):
+        assert abs(start - want / RATE) <= 0.001
+
+
+def test_editing_one_utterance_encodes_one_segment(built: Book, tmp_path: Path) -> None:
+    """A longer sentence early on re-encodes its own segment only; later ones just move."""
+    narrated, cache = built.narrated, built.cache
+    seeds = list(range(36))
+    longer = len(utterance_pcm(1)) + GRID
+    seeds[1] = next(s for s in range(1000, 2000) if len(utterance_pcm(s)) > longer)
+    edited = make_book(cache, seeds)  # a sentence of the first segment, 0.42 s longer or more
+    assert edited.timeline.total > narrated.timeline.total
+    assert write_books(edited, cache, tmp_path) == 2  # one segment, two formats
+    assert write_books(edited, cache, tmp_path) == 0
+    for fmt in ("m4b", "mp3"):
+        audio = decode(tmp_path / f"book.{fmt}")
+        assert worst_offset(edited, cache, audio) <= TOLERANCE
+
+
+def test_parallel_encoding_gives_the_same_segments(built: Book, tmp_path: Path) -> None:
+    """Worker processes produce byte-identical segment files."""
+    narrated, cache = built.narrated, built.cache
+    fresh = AudioCache(tmp_path / "cache")
+    for key in narrated.keys:
+        pcm = cache.get(key)
+        assert pcm is not None
+        fresh.put(key, pcm, RATE)
+    import exporter.encoding as encoding
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(encoding, "_POOL_MIN_SECONDS", 0.0)
+        segments, encoded = encode_segments(narrated, fresh, ["m4b", "mp3"], 2)
+    assert encoded == 2 * len(narrated.timeline.segments)
+    for fmt, paths in segments.items():
+        jobs = segment_jobs(narrated.timeline, narrated.keys, cache, fmt)
+        for job, path in zip(jobs, paths, strict=True):
+            assert path.read_bytes() == job.path.read_bytes()
+
+
+def test_early_encoder_follows_the_narration(short_segments: None, tmp_path: Path) -> None:
+    """Sentences arriving one by one get their closed segments encoded before the end."""
+    source = AudioCache(tmp_path / "source")
+    narrated = make_book(source, list(range(200, 230)))
+    cache = AudioCache(tmp_path / "cache")
+    with EarlyEncoder(narrated.script, narrated.keys, RATE, cache, ["mp3"]) as early:
+        for key in narrated.keys:
+            pcm = source.get(key)
+            assert pcm is not None
+            cache.put(key, pcm, RATE)
+            early.advance()
+    jobs = segment_jobs(narrated.timeline, narrated.keys, cache, "mp3")
+    done = [job.path.is_file() for job in jobs]
+    assert any(done) and not done[-1]  # the last segment is left for write_audiobooks
+    _, encoded = encode_segments(narrated, cache, ["mp3"], 1)
+    assert encoded == done.count(False)
+    assert not list((cache.root / "segments").rglob("*.part"))
+
+
+def test_clear_removes_segments(tmp_path: Path) -> None:
+    """clean-cache removes encoded segments along with sentence audio."""
+    copy = AudioCache(tmp_path / "cache")
+    small = make_book(copy, [1, 2, 3])
+    encode_segments(small, copy, ["mp3"], 1)
+    files = sum(1 for p in copy.root.rglob("*") if p.is_file())
+    assert copy.clear() == files and not (copy.root / "segments").exists()
+
+
+def test_segmented_memory_stays_flat(short_segments: None, tmp_path: Path) -> None:
+    """Encoding and assembling a book holds a segment's worth of audio at most."""
+    cache = AudioCache(tmp_path / "cache")
+    narrated = make_book(cache, list(range(300, 420)))
+    tracemalloc.start()
+    write_books(narrated, cache, tmp_path)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert peak < 2_000_000, f"{peak} bytes for {narrated.timeline.total * 2} bytes of PCM"
+
+
+def test_a_damaged_segment_is_encoded_again(tmp_path: Path) -> None:
+    """A segment file that is not whole reads as missing and is replaced."""
+    cache = AudioCache(tmp_path / "cache")
+    narrated = make_book(cache, [7, 8, 9])
+    segments, encoded = encode_segments(narrated, cache, ["m4b"], 1)
+    assert encoded == len(segments["m4b"])
+    segments["m4b"][0].write_bytes(b"EXSG\0")
+    assert encode_segments(narrated, cache, ["m4b"], 1)[1] == 1
+    assert encode_segments(narrated, cache, ["m4b"], 1)[1] == 0
+
+
+def test_assembling_without_a_segment_fails_cleanly(tmp_path: Path) -> None:
+    """A missing segment is an AudioError; no book and no part file are left behind."""
+    cache = AudioCache(tmp_path / "cache")
+    narrated = make_book(cache, [7, 8, 9])
+    segments, _ = encode_segments(narrated, cache, ["mp3"], 1)
+    segments["mp3"][-1].unlink()
+    out = tmp_path / "out"
+    with pytest.raises(AudioError, match="missing"):
+        assemble_audiobook(
+            out / "book.mp3", "mp3", segments["mp3"], sample_rate=RATE,
+            total_samples=narrated.timeline.total, chapters=[], tags=TAGS,
+        )  # fmt: skip
+    assert not out.exists() or not list(out.iterdir())
