@@ -9,13 +9,12 @@ from pathlib import Path
 
 from .audio import AudioTags, ChapterMark, assemble_audiobook
 from .cache import AudioCache
-from .encoding import encode_missing, segment_jobs
+from .encoding import EarlyEncoder, encode_missing, segment_jobs
 from .epubplan import MediaOverlayDoc
 from .errors import AudioError
 from .model import Book
 from .narration import EngineFactory, NarrationStats, narrate, sample_count
 from .normalize import Lexicon, normalize, speak_url
-from .overlap import EarlyEncoder
 from .overlay import chapter_overlay, smil_document
 from .pages import chapter_file_name
 from .report import write_atomic

@@ -17,10 +17,9 @@ from exporter.audio import ChapterMark, assemble_audiobook, probe_duration, read
 from exporter.audiobase import AudioTags
 from exporter.audiobook import Narrated, encode_segments
 from exporter.cache import AudioCache
-from exporter.encoding import segment_jobs
+from exporter.encoding import EarlyEncoder, segment_jobs
 from exporter.errors import AudioError
 from exporter.narration import NarrationStats
-from exporter.overlap import EarlyEncoder
 from exporter.speech import Script, Utterance
 from exporter.timeline import GRID, build_timeline
 
