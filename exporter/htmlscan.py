@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 MAX_DEPTH = 80
@@ -128,8 +128,8 @@ def tokens(html: str) -> Iterator[Token]:
     comments_close = True  # False once a `<!--` found no `-->` after it: none later will
     while position < length:
         match = _TOKEN.search(html, position) if position <= last_gt else None
-        if match is None:
-            yield Token("text", html[position:])
+        if match is None:  # no tag can end here; a `<!--` left has no `-->` after it either
+            yield Token("text", html[position:].replace("<!--", "&lt;!--"))
             return
         if match.start() > position:
             yield Token("text", html[position : match.start()])
@@ -231,3 +231,23 @@ def outside_tags(html: str, skip: frozenset[str]) -> Iterator[tuple[bool, str]]:
         elif token.kind == "end" and token.name in skip and depth:
             depth -= 1
         yield token.kind == "text" and depth == 0, token.source
+
+
+def sub_elements(text: str, start: re.Pattern[str], fn: Callable[[str], str]) -> str:
+    """Replace each element from its start tag to its end tag, in one pass over the text."""
+    lower = text.lower()
+    out: list[str] = []
+    position = search = 0
+    missing: set[str] = set()  # end tags known not to occur again: never searched twice
+    while match := start.search(text, search):
+        close = f"</{match.group(1).lower()}>"
+        end = -1 if close in missing else lower.find(close, match.end())
+        if end < 0:
+            missing.add(close)
+            search = match.end()
+            continue
+        end += len(close)
+        out.extend((text[position : match.start()], fn(text[match.start() : end])))
+        position = search = end
+    out.append(text[position:])
+    return "".join(out)

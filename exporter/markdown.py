@@ -13,11 +13,13 @@ import re
 
 from markdown_it import MarkdownIt
 
+from .htmlscan import sub_elements
+
 _MAX_NESTING = 60
 _MAX_QUOTE_MARKS = 24
 _MAX_INDENT = 48
 
-_PRE = re.compile(r"<pre[\s>].*?</pre>", re.DOTALL | re.IGNORECASE)
+_PRE = re.compile(r"<(pre)[\s>]", re.IGNORECASE)
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _ATX = re.compile(r"^ {0,3}#{1,6}[ \t]+\S")
 _INLINE_LINK = re.compile(r"!?\[[^\]\n]+\]\((?:https?://|/|#|mailto:|\.{0,2}/?[\w-]+\.\w)")
@@ -66,13 +68,13 @@ def split_fences(text: str) -> list[tuple[bool, str]]:
 
 def _prose_lines(text: str) -> list[str]:
     """The lines of a body outside `<pre>` elements and fenced code blocks."""
-    lines = _PRE.sub("", text).split("\n")
+    lines = sub_elements(text, _PRE, lambda _: "").split("\n")
     return [line for line, code in zip(lines, _fenced(lines), strict=True) if not code]
 
 
 def looks_markdown(text: str) -> bool:
     """True when a body is written in Markdown (see the module's rule)."""
-    if any(_FENCE.match(line) for line in _PRE.sub("", text).split("\n")):
+    if any(_FENCE.match(line) for line in sub_elements(text, _PRE, lambda _: "").split("\n")):
         return True
     lines = _prose_lines(text)
     if any(_ATX.match(line) for line in lines) or _INLINE_LINK.search("\n".join(lines)):

@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 
-from exporter.autop import wpautop
 from exporter.cleaner import clean_body
 from exporter.dump import inline_text
 from exporter.errors import EmptyPostError
@@ -25,6 +24,7 @@ from exporter.model import (
     Table,
     plain_text,
 )
+from exporter.prepare import wpautop
 from exporter.shortcodes import expand
 from exporter.tags import CellFacts, is_data_table
 
