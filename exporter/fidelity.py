@@ -269,10 +269,11 @@ def check_book(body: str, book: Book) -> Fidelity:
     main, notes = book_parts(book)
     source_main, source_notes = _split(visible_text(body), len(notes))
     expected = [word for word, _ in source_main]
-    running = compare_words(expected, main)
     title = _fallback_title(book)
+    if title and main[: len(title)] == title and expected[: len(title)] != title:
+        main = main[len(title) :]  # text before the first heading opens a chapter so named
+    running = compare_words(expected, main)
     if not running.ok and title and main[: len(title)] == title:
-        # text before the first heading opens a chapter named after the book
         running = compare_words(expected, main[len(title) :])
     return _join(running, _bag([word for word, _ in source_notes], notes, exact=True))
 
