@@ -23,6 +23,7 @@ AAC_BIT_RATE = 52_000  # FFmpeg AAC overshoots ~25% on eSpeak speech: measured ~
 AAC_FRAME = 1024
 TAIL = AAC_FRAME  # samples of a segment's extent not fed to the encoder (its priming)
 _OPTIONS = {"aac_coder": "fast"}
+_READ = 1 << 16  # bytes of a segment file read at a time
 SIGNATURE = (
     f"pyav {av.__version__} avcodec {av.library_versions['libavcodec']} aac {AAC_BIT_RATE} "
     f"{_OPTIONS} mono"
@@ -77,14 +78,20 @@ def _packets(segment: SegmentFile) -> Iterator[tuple[bytes, int]]:
     last = segment.samples + AAC_FRAME - (segment.packets - 1) * AAC_FRAME
     if not 0 < last <= AAC_FRAME:
         raise AudioError(f"damaged AAC segment {segment.path.name}")
+    count, buf, pos = 0, b"", 0
     with open(segment.path, "rb") as f:
         f.seek(segment.body_offset)
-        for count in range(1, segment.packets + 1):
-            size = int.from_bytes(f.read(2), "big")
-            data = f.read(size)
-            if not size or len(data) != size:
-                raise AudioError(f"damaged AAC segment {segment.path.name}")
-            yield data, AAC_FRAME if count < segment.packets else last
+        while count < segment.packets:
+            size = int.from_bytes(buf[pos : pos + 2], "big") if len(buf) - pos >= 2 else -1
+            if size < 0 or len(buf) - pos < 2 + size:  # refill: what is left plus 64 KB more
+                more = f.read(_READ)
+                if not more:
+                    raise AudioError(f"damaged AAC segment {segment.path.name}")
+                buf, pos = buf[pos:] + more, 0
+                continue
+            count += 1
+            yield buf[pos + 2 : pos + 2 + size], AAC_FRAME if count < segment.packets else last
+            pos += 2 + size
 
 
 def write_m4b(

@@ -4,8 +4,9 @@ The time line is cut into segments that are encoded on their own and concatenate
 `encoding.py`). A segment ends inside a long pause and spans a whole number of GRID samples,
 a multiple of every codec frame (MP3 576 and 1152, AAC 1024), so every segment starts on a frame
 boundary of the file and its audio does not depend on where it lies in the book: editing one
-sentence changes only its own segment. The pause that ends a segment is stretched by less than
-GRID samples (under 0.42 s at 22.05 kHz) to reach the grid; every time here includes that.
+sentence changes only its own segment. To reach the grid, the pause that ends a segment is
+stretched by less than GRID samples (under 0.42 s at 22.05 kHz), or, for a chapter pause,
+shortened by as much, so it stays under two seconds; every time here includes that.
 """
 
 from __future__ import annotations
@@ -19,10 +20,10 @@ GRID = 9216  # least common multiple of 576, 1152 and 1024 samples
 LEAD = 2048  # silence before the first utterance of every segment but the first
 TAIL = 2304  # silence a segment keeps after its last utterance: more than any codec leaves unfed
 CUT_MS = 700  # a pause this long may end a segment (paragraphs, headings, sections)
-LONGEST_CUT_MS = 1200  # chapter pauses are never cut, so they stay the longest silences
+STRETCH_MS = 1200  # cut pauses up to this long grow to the grid; longer (chapter) ones shrink
 FORCED_CUT_MS = 300  # in a segment past MAX_SECONDS, a sentence pause will do
 MIN_SECONDS = 10.0  # a segment ends at the first cuttable pause after this much audio
-MAX_SECONDS = 40.0
+MAX_SECONDS = 30.0  # past this, a sentence pause ends the segment
 
 
 @dataclass(frozen=True)
@@ -81,8 +82,10 @@ def pause_samples(pause_ms: int, sample_rate: int) -> int:
 
 def _ends_segment(pause_ms: int, pause: int, length: int, sample_rate: int) -> bool:
     """Whether a pause after `length` samples of a segment ends it (a rule local to it)."""
-    if pause < LEAD + TAIL or pause_ms > LONGEST_CUT_MS:
+    if pause < LEAD + TAIL + (GRID if pause_ms > STRETCH_MS else 0):
         return False
+    if pause_ms > STRETCH_MS:
+        return True
     if pause_ms >= CUT_MS:
         return length >= MIN_SECONDS * sample_rate
     return pause_ms >= FORCED_CUT_MS and length >= MAX_SECONDS * sample_rate
@@ -109,7 +112,9 @@ class Layout:
         closed = None
         so_far = end - self.segment_start
         if not last and _ends_segment(utterance.pause_ms, pause, so_far, self.sample_rate):
-            span = -(-(pause_end - LEAD - self.segment_start) // GRID) * GRID  # up to the grid
+            span = pause_end - LEAD - self.segment_start
+            grow = utterance.pause_ms <= STRETCH_MS
+            span = (-(-span // GRID) if grow else span // GRID) * GRID  # to the grid
             closed = Segment(self.first, index + 1, self.segment_start, self.segment_start + span,
                              self.lead)  # fmt: skip
             self.segments.append(closed)
