@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import os
 import struct
+import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -102,15 +103,22 @@ def failures(what: str) -> Iterator[None]:
 
 
 @contextlib.contextmanager
-def atomic_output(path: Path) -> Iterator[Path]:
+def atomic_output(path: Path, *, shared: bool = False) -> Iterator[Path]:
     """Yield a `.<name>.part` path to write; rename it to `path` only if the block succeeds.
 
     On any failure (Ctrl-C included) the part file is removed and an existing `path` is kept;
-    library errors become AudioError.
+    library errors become AudioError. `shared`: other processes may write the same `path` at
+    once (a cache), so the part file gets a unique name.
     """
     part = path.with_name(f".{path.name}.part")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
+        if shared:
+            handle, name = tempfile.mkstemp(
+                prefix=f".{path.name}.", suffix=".part", dir=path.parent
+            )
+            os.close(handle)
+            part = Path(name)
         yield part
         os.replace(part, path)
     except BaseException as exc:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import tracemalloc
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,10 +15,10 @@ import pytest
 
 from exporter import timeline as timeline_module
 from exporter.audio import ChapterMark, assemble_audiobook, probe_duration, read_chapters
-from exporter.audiobase import AudioTags
+from exporter.audiobase import AudioTags, read_segment
 from exporter.audiobook import Narrated, encode_segments
 from exporter.cache import AudioCache
-from exporter.encoding import EarlyEncoder, segment_jobs
+from exporter.encoding import EarlyEncoder, encode_job, segment_jobs
 from exporter.errors import AudioError
 from exporter.narration import NarrationStats
 from exporter.speech import Script, Utterance
@@ -289,3 +290,14 @@ def test_assembling_without_a_segment_fails_cleanly(tmp_path: Path) -> None:
             total_samples=narrated.timeline.total, chapters=[], tags=TAGS,
         )  # fmt: skip
     assert not out.exists() or not list(out.iterdir())
+
+
+def test_two_writers_of_one_segment_do_not_collide(tmp_path: Path) -> None:
+    """Two builds encoding the same segment at once both succeed and leave one whole file."""
+    cache = AudioCache(tmp_path / "cache")
+    narrated = make_book(cache, [4, 5, 6, 7])
+    job = segment_jobs(narrated.timeline, narrated.keys, cache, "m4b")[0]
+    with ThreadPoolExecutor(2) as pool:
+        list(pool.map(encode_job, [job, job]))
+    assert read_segment(job.path) is not None
+    assert [p.name for p in job.path.parent.iterdir()] == [job.path.name]
