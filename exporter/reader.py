@@ -22,6 +22,7 @@ _INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\u
 _SPACES = re.compile(r"\s+")
 _DATE_PREFIX = re.compile(r"^\d{4}-\d{2}-\d{2}-")
 _TAG = re.compile(r"<[^>]*>")
+_RESERVED = re.compile(r"^(con|prn|aux|nul|com[0-9]|lpt[0-9])$")
 
 
 @dataclass(frozen=True)
@@ -82,9 +83,24 @@ def _parse_front_matter(path: Path, front: str) -> dict[str, Any]:
         line = mark.line + 2 if mark is not None else None
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise FrontMatterError(path, f"invalid front matter YAML: {problem}", line) from None
+    except (ValueError, TypeError, OverflowError) as exc:  # e.g. a date such as 2012-13-45
+        line = _bad_value_line(front)
+        raise FrontMatterError(path, f"invalid front matter value: {exc}", line) from None
     if not isinstance(data, dict):
         raise FrontMatterError(path, "front matter is not a mapping of keys to values", 2)
     return {str(k): v for k, v in data.items()}
+
+
+def _bad_value_line(front: str) -> int | None:
+    """The file line of the first front-matter line whose value YAML cannot construct."""
+    for number, text in enumerate(front.splitlines(), start=2):
+        try:
+            yaml.safe_load(text)
+        except (ValueError, TypeError, OverflowError):
+            return number
+        except yaml.YAMLError:
+            continue
+    return None
 
 
 def read_yaml_mapping(path: Path) -> dict[str, Any]:
@@ -118,10 +134,10 @@ def post_metadata(path: Path, fields: dict[str, Any]) -> Metadata:
     permalink = _scalar(fields.get("permalink"))
     site = urlsplit(permalink).hostname or "" if permalink else ""
     site = site.removeprefix("www.")
-    title = clean_title(fields.get("post_title"))
+    title = clean_title(_scalar(fields.get("post_title")))
     if not _TAG.sub("", title).strip():
         title = _title_from_file(path)
-    author = clean_title(fields.get("author")) or site or "Unknown author"
+    author = clean_title(_scalar(fields.get("author"))) or site or "Unknown author"
     language = _scalar(fields.get("lang") or fields.get("language")) or "en"
     return Metadata(
         title=title,
@@ -131,7 +147,7 @@ def post_metadata(path: Path, fields: dict[str, Any]) -> Metadata:
         identifier=_identifier(path, permalink, fields.get("ID")),
         date=_post_date(path, fields.get("post_date")),
         source_url=permalink or None,
-        description=_excerpt(fields.get("post_excerpt")),
+        description=_excerpt(_scalar(fields.get("post_excerpt"))),
         site=site,
     )
 
@@ -143,6 +159,8 @@ def post_slug(path: Path, permalink: str) -> str:
     slug = slugify(candidate, max_length=80, word_boundary=True) if candidate else ""
     if not slug:
         slug = slugify(_DATE_PREFIX.sub("", path.stem), max_length=80, word_boundary=True)
+    if _RESERVED.match(slug):  # names Windows will not create
+        slug += "-post"
     return slug or "post"
 
 

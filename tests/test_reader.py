@@ -141,3 +141,16 @@ def test_published_false_and_folders(tmp_path: Path) -> None:
     assert read_post(write(tmp_path, GOOD, "_drafts/a.md")).post_type == "draft"
     assert read_post(write(tmp_path, GOOD, "_pages/a.md")).post_type == "page"
     assert read_post(write(tmp_path, GOOD)).post_type == "post"
+
+
+def test_impossible_date_names_its_line(tmp_path: Path) -> None:
+    """A date YAML cannot construct is a front-matter error on its own line."""
+    path = write(tmp_path, "---\npost_title: T\npost_date: 2012-13-45\n---\n<p>x</p>\n")
+    with pytest.raises(FrontMatterError, match=r":3: invalid front matter value"):
+        read_post(path)
+
+
+def test_reserved_file_names_are_avoided(tmp_path: Path) -> None:
+    """A permalink that would name a reserved file (con, nul …) gets a safe slug."""
+    text = "---\npost_title: T\npermalink: https://x.example/con/\n---\n<p>x.</p>\n"
+    assert read_post(write(tmp_path, text)).meta.slug == "con-post"
