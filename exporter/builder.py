@@ -108,7 +108,7 @@ def build_source(source: Source, ctx: BuildContext) -> PostResult:
         return read
     post = read
     try:
-        book = book_from_post(post)
+        book = book_from_post(post, ctx.settings.images_dir)
         epub_path = ctx.settings.out_dir / f"{book.meta.slug}.epub"
         write_epub(book, epub_path)
     except ExporterError as exc:
@@ -127,7 +127,7 @@ def build_anthology(title: str, slug: str, posts: list[Path], ctx: BuildContext)
     """Build one book of all the given posts: EPUB, and with narration its audio and read-along."""
     label = Path(f"anthology “{title}”")
     try:
-        books = [load_book(path) for path in posts]
+        books = [load_book(path, ctx.settings.images_dir) for path in posts]
         book = make_anthology(title, slug, books)
         epub_path = ctx.settings.out_dir / f"{slug}.epub"
         ctx.reporter.stage(slug, "writing the anthology EPUB", 1)

@@ -83,6 +83,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     build.add_argument("--posts-only", action="store_true", help="leave out pages (_pages/)")
     build.add_argument(
+        "--images",
+        type=Path,
+        metavar="DIR",
+        help="a copy of the site's images: site-relative images found here are embedded "
+        "(remote images are never fetched; they stay links)",
+    )
+    build.add_argument(
         "--anthology",
         metavar="TITLE",
         help="also write one book of every built post, in date order, by year "
@@ -139,6 +146,18 @@ def build_parser() -> argparse.ArgumentParser:
         help="processes for synthesis and encoding (default: the number of cores)",
     )
 
+    check = commands.add_parser(
+        "check",
+        help="check built books: every word of each post in its book, speech and EPUB; EPUBCheck",
+        description="For each post, check that every visible word of the post appears, in "
+        "order, in its Book, its speech script and its built EPUB; then run EPUBCheck on the "
+        "built EPUBs when it is installed. One line per post; exit 1 on any problem.",
+    )
+    check.add_argument("sources", nargs="*", type=Path, metavar="SOURCE", help="posts or folders")
+    check.add_argument("-o", "--out", type=Path, default=Path("output"), help="where the books are")
+    check.add_argument("--images", type=Path, metavar="DIR", help="as given to build")
+    check.add_argument("--no-epubcheck", action="store_true", help="skip EPUBCheck")
+
     commands.add_parser("voices", help="list the installed text-to-speech voices")
     clean = commands.add_parser("clean-cache", help="delete the sentence audio cache")
     clean.add_argument("--cache", type=Path, metavar="DIR", help="the cache folder to clear")
@@ -166,6 +185,7 @@ def _build(args: argparse.Namespace) -> int:
         posts_only=args.posts_only,
         force=args.force,
         anthology=args.anthology,
+        images_dir=args.images,
     )
     for lexicon in settings.lexicons:
         if not lexicon.is_file():
@@ -180,6 +200,23 @@ def _build(args: argparse.Namespace) -> int:
     for line in report.summary_lines():
         print(line)
     return report.return_code
+
+
+def _check(args: argparse.Namespace) -> int:
+    """Run `exporter check`."""
+    from .check import check_posts
+
+    checks, missing = check_posts(
+        args.sources or [Path("source")], args.out, args.images, not args.no_epubcheck
+    )
+    for check in checks:
+        print(check.line())
+    if missing and not args.no_epubcheck:
+        print(f"note: EPUBCheck was not run: {missing}")
+    bad = sum(1 for c in checks if c.problems)
+    posts = sum(1 for c in checks if c.post)
+    print(f"Checked {posts} post(s): {posts - bad} ok, {bad} with problems")
+    return 1 if bad else 0
 
 
 def _voices(args: argparse.Namespace) -> int:
@@ -218,6 +255,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     handlers = {
         "build": _build,
         "dump": _dump,
+        "check": _check,
         "voices": _voices,
         "clean-cache": _clean_cache,
     }

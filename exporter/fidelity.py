@@ -315,14 +315,16 @@ def check_epub(body: str, epub_path: Path, book: Book) -> Fidelity:
     return _join(running, _bag([word for word, _ in source_notes], notes, exact=False))
 
 
-def check_post(post_path: Path, epub_path: Path | None = None) -> list[str]:
+def check_post(
+    post_path: Path, epub_path: Path | None = None, images_dir: Path | None = None
+) -> list[str]:
     """One line per problem with a post's book, speech script and (if given) EPUB; [] if none.
 
     A post that is refused reports its one-line refusal.
     """
     try:
         post = read_post(post_path)
-        book = book_from_post(post)
+        book = book_from_post(post, images_dir)
     except PostError as exc:
         return [f"{exc} (refused, nothing to check)"]
     results = [("book", check_book(post.body, book)), ("speech", check_speech(post.body, book))]

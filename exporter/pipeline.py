@@ -39,6 +39,7 @@ def post_fingerprint(path: Path, settings: Settings) -> str:
             settings.read_along,
             settings.voice,
             settings.rate,
+            str(settings.images_dir or ""),
             engine,
         ],
         sort_keys=True,

@@ -26,6 +26,7 @@ class Settings:
     posts_only: bool = False
     force: bool = False
     anthology: str | None = None
+    images_dir: Path | None = None
 
 
 @dataclass(frozen=True)

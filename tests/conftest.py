@@ -10,8 +10,7 @@ import pytest
 
 from exporter.cli import main
 from exporter.model import Book, Sentence
-
-from .epubcheck import EpubcheckResult, run_epubcheck
+from exporter.validate import EpubcheckResult, run_epubcheck
 
 
 @pytest.fixture(scope="session")

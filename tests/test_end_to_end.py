@@ -17,9 +17,9 @@ import pytest
 from exporter.audio import probe_duration, read_chapters
 from exporter.load import load_book
 from exporter.model import Book, plain_text
+from exporter.validate import EpubcheckResult
 
 from .conftest import SEED, Built, sentences_of
-from .epubcheck import EpubcheckResult
 
 XHTML = "{http://www.w3.org/1999/xhtml}"
 CHAPTERS = [

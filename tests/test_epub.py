@@ -13,8 +13,8 @@ import pytest
 from exporter.epub import write_epub
 from exporter.errors import OutputError
 from exporter.model import Book, Chapter, Paragraph, Resource, Text
+from exporter.validate import EpubcheckResult
 
-from .epubcheck import EpubcheckResult
 from .samples import IDENTIFIER, metadata, read_along_book, rich_book
 
 NS = {

@@ -9,8 +9,8 @@ import pytest
 from exporter.epub import write_epub
 from exporter.errors import PostError
 from exporter.load import load_book
+from exporter.validate import run_epubcheck_many
 
-from .epubcheck_batch import run_epubcheck_batch
 from .samples import png_1x1
 
 CASES = Path(__file__).parent / "cases"
@@ -37,7 +37,7 @@ def test_every_case_book_passes_epubcheck(tmp_path: Path) -> None:
         assert book.resources
         books.append(tmp_path / f"{post}-with-images.epub")
         write_epub(book, books[-1])
-    results = run_epubcheck_batch(books, tmp_path)
+    results = run_epubcheck_many(books)
     problems = [
         f"{path.name}: {line}"
         for path, result in results.items()

@@ -13,8 +13,7 @@ import pytest
 
 from exporter.audio import read_chapters
 from exporter.cli import main
-
-from .epubcheck import EpubcheckResult
+from exporter.validate import EpubcheckResult
 
 SITE = Path(__file__).parent / "data" / "site"
 XHTML = "{http://www.w3.org/1999/xhtml}"
