@@ -17,74 +17,16 @@ from .reader import read_yaml_mapping
 
 _MAPS = ("per", "abbreviations", "ions", "symbols", "words")
 _LISTS = ("acronyms_as_words", "acronyms_as_letters", "english_words")
-_MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
-_ROMAN = {
-    "II": 2,
-    "III": 3,
-    "VI": 6,
-    "VII": 7,
-    "VIII": 8,
-    "IX": 9,
-    "XI": 11,
-    "XII": 12,
-    "XIII": 13,
-    "XIV": 14,
-    "XV": 15,
-    "XVI": 16,
-    "XVII": 17,
-    "XVIII": 18,
-    "XIX": 19,
-    "XX": 20,
-}
-_ONSETS = frozenset(
-    [
-        "bl",
-        "br",
-        "ch",
-        "cl",
-        "cr",
-        "dr",
-        "fl",
-        "fr",
-        "gl",
-        "gn",
-        "gr",
-        "kl",
-        "kn",
-        "ph",
-        "pl",
-        "pr",
-        "ps",
-        "qu",
-        "sc",
-        "sh",
-        "sk",
-        "sl",
-        "sm",
-        "sn",
-        "sp",
-        "st",
-        "sw",
-        "th",
-        "tr",
-        "tw",
-        "wh",
-        "wr",
-    ]
-)
+# fmt: off
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December")
+_ROMAN = {"II": 2, "III": 3, "VI": 6, "VII": 7, "VIII": 8, "IX": 9, "XI": 11, "XII": 12,
+          "XIII": 13, "XIV": 14, "XV": 15, "XVI": 16, "XVII": 17, "XVIII": 18, "XIX": 19,
+          "XX": 20}
+_ONSETS = frozenset(["bl", "br", "ch", "cl", "cr", "dr", "fl", "fr", "gl", "gn", "gr", "kl",
+                     "kn", "ph", "pl", "pr", "ps", "qu", "sc", "sh", "sk", "sl", "sm", "sn",
+                     "sp", "st", "sw", "th", "tr", "tw", "wh", "wr"])
+# fmt: on
 _SECOND_LEVEL = frozenset({"co", "com", "org", "net", "ac", "gov", "edu", "ne", "or", "gv"})
 _ACRONYM = re.compile(r"[A-Z]{2,}")
 _WORD = re.compile(r"[a-z]+")
