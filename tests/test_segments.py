@@ -14,7 +14,14 @@ import numpy as np
 import pytest
 
 from exporter import timeline as timeline_module
-from exporter.audio import ChapterMark, assemble_audiobook, probe_duration, read_chapters
+from exporter.audio import (
+    ChapterMark,
+    assemble_audiobook,
+    encode_segment,
+    probe_duration,
+    read_chapters,
+    unfed_tail,
+)
 from exporter.audiobase import AudioTags, read_segment
 from exporter.audiobook import Narrated, encode_segments
 from exporter.cache import AudioCache
@@ -301,3 +308,17 @@ def test_two_writers_of_one_segment_do_not_collide(tmp_path: Path) -> None:
         list(pool.map(encode_job, [job, job]))
     assert read_segment(job.path) is not None
     assert [p.name for p in job.path.parent.iterdir()] == [job.path.name]
+
+
+@pytest.mark.parametrize("fmt", ["m4b", "mp3"])
+def test_a_segment_off_the_grid_is_refused(tmp_path: Path, fmt: str) -> None:
+    """A non-final segment whose packets would not span its extent exactly is an AudioError."""
+    pcm = utterance_pcm(3).tobytes()
+    target = tmp_path / f"one.{fmt}seg"
+    with pytest.raises(AudioError, match="spans"):
+        encode_segment(fmt, [pcm], target, sample_rate=RATE, extent=GRID)
+    assert list(tmp_path.iterdir()) == []
+    fed = GRID - unfed_tail(fmt)
+    encode_segment(fmt, [pcm[: 2 * fed]], target, sample_rate=RATE, extent=GRID)
+    segment = read_segment(target)
+    assert segment is not None and segment.samples == fed
