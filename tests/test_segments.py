@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import shutil
 import tracemalloc
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -23,13 +24,17 @@ from exporter.audio import (
     unfed_tail,
 )
 from exporter.audiobase import AudioTags, read_segment
-from exporter.audiobook import Narrated, encode_segments
+from exporter.audiobook import Narrated, encode_segments, narrate_book
 from exporter.cache import AudioCache
 from exporter.encoding import EarlyEncoder, encode_job, segment_jobs
 from exporter.errors import AudioError
+from exporter.load import load_book
 from exporter.narration import NarrationStats
+from exporter.normalize import load_lexicon
 from exporter.speech import Script, Utterance
 from exporter.timeline import GRID, build_timeline
+
+from .conftest import SEED, Built
 
 RATE = 22050
 TAGS = AudioTags("Segments", "Tester", "Tests", language="en")
@@ -135,7 +140,7 @@ def short_segments() -> Iterator[None]:
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory, short_segments: None) -> Book:
+def encoded_book(tmp_path_factory: pytest.TempPathFactory, short_segments: None) -> Book:
     """A 36-utterance book encoded in segments, both formats."""
     folder = tmp_path_factory.mktemp("segments")
     cache = AudioCache(folder / "cache")
@@ -143,9 +148,11 @@ def built(tmp_path_factory: pytest.TempPathFactory, short_segments: None) -> Boo
     return Book(narrated, cache, folder, write_books(narrated, cache, folder))
 
 
-def test_segments_are_grid_aligned_and_pauses_change_by_less_than_the_grid(built: Book) -> None:
+def test_segments_are_grid_aligned_and_pauses_change_by_less_than_the_grid(
+    encoded_book: Book,
+) -> None:
     """Segments tile the time line on the grid; a cut pause changes by less than GRID samples."""
-    narrated, encoded = built.narrated, built.encoded
+    narrated, encoded = encoded_book.narrated, encoded_book.encoded
     timeline = narrated.timeline
     segments = timeline.segments
     assert len(segments) >= 5 and encoded == 2 * len(segments)
@@ -168,9 +175,9 @@ def test_segments_are_grid_aligned_and_pauses_change_by_less_than_the_grid(built
 
 
 @pytest.mark.parametrize("fmt", ["m4b", "mp3"])
-def test_concatenated_segments_decode_to_the_time_line(built: Book, fmt: str) -> None:
+def test_concatenated_segments_decode_to_the_time_line(encoded_book: Book, fmt: str) -> None:
     """Every utterance is heard where the time line says (within 1 ms; measured: exactly)."""
-    narrated, cache, folder = built.narrated, built.cache, built.folder
+    narrated, cache, folder = encoded_book.narrated, encoded_book.cache, encoded_book.folder
     audio = decode(folder / f"book.{fmt}")
     assert len(audio) >= narrated.timeline.total
     if fmt == "mp3":
@@ -184,9 +191,9 @@ def test_concatenated_segments_decode_to_the_time_line(built: Book, fmt: str) ->
 
 
 @pytest.mark.parametrize("fmt", ["m4b", "mp3"])
-def test_chapters_start_at_their_cues(built: Book, fmt: str) -> None:
+def test_chapters_start_at_their_cues(encoded_book: Book, fmt: str) -> None:
     """Chapter marks read back at the time line's chapter starts (within 1 ms)."""
-    narrated, folder = built.narrated, built.folder
+    narrated, folder = encoded_book.narrated, encoded_book.folder
     chapters = read_chapters(folder / f"book.{fmt}")
     assert [c[0] for c in chapters] == ["First", "Second"]
     for (_, start, _), want in zip(chapters, narrated.timeline.chapter_starts, strict=True):
@@ -214,9 +221,9 @@ def test_editing_one_utterance_encodes_one_segment(tmp_path: Path) -> None:
         assert worst_offset(edited, cache, audio) <= TOLERANCE
 
 
-def test_parallel_encoding_gives_the_same_segments(built: Book, tmp_path: Path) -> None:
+def test_parallel_encoding_gives_the_same_segments(encoded_book: Book, tmp_path: Path) -> None:
     """Worker processes produce byte-identical segment files."""
-    narrated, cache = built.narrated, built.cache
+    narrated, cache = encoded_book.narrated, encoded_book.cache
     fresh = AudioCache(tmp_path / "cache")
     for key in narrated.keys:
         pcm = cache.get(key)
@@ -322,3 +329,16 @@ def test_a_segment_off_the_grid_is_refused(tmp_path: Path, fmt: str) -> None:
     encode_segment(fmt, [pcm[: 2 * fed]], target, sample_rate=RATE, extent=GRID)
     segment = read_segment(target)
     assert segment is not None and segment.samples == fed
+
+
+def test_narrate_book_encodes_while_it_narrates(built: Built, tmp_path: Path) -> None:
+    """With formats, narrate_book's own key recipe finds the sentences and encodes segments."""
+    cache = AudioCache(tmp_path / "cache")
+    shutil.copytree(built.cache, cache.root, ignore=shutil.ignore_patterns("segments"))
+    narrated = narrate_book(
+        load_book(SEED), lexicon=load_lexicon(), cache=cache, voice=None, rate=None, jobs=1,
+        formats=["mp3"],
+    )  # fmt: skip
+    assert narrated.stats.synthesized == 0
+    jobs = segment_jobs(narrated.timeline, narrated.keys, cache, "mp3")
+    assert any(job.path.is_file() for job in jobs)
