@@ -221,7 +221,6 @@ class EarlyEncoder:
         self.jobs: queue.SimpleQueue[SegmentJob | None] = queue.SimpleQueue()
         self.closing = threading.Event()
         self.aborting = threading.Event()
-        self.encoded = 0
         self.thread = threading.Thread(target=self._run, name="exporter-encoder", daemon=True)
 
     def __enter__(self) -> EarlyEncoder:
@@ -271,6 +270,5 @@ class EarlyEncoder:
                 continue
             try:
                 encode_job(job, self.aborting.is_set)
-                self.encoded += 1
             except Exception:  # lost time only: the segment is encoded again later
                 continue
