@@ -113,8 +113,10 @@ def audio_tags(book: Book) -> AudioTags:
 def encode_segments(
     narrated: Narrated, cache: AudioCache, formats: Sequence[str], jobs: int
 ) -> tuple[dict[str, list[Path]], int]:
-    """Make sure every segment of the narration is encoded in each format; return each format's
-    segment files in order and how many segments had to be encoded."""
+    """Encode every segment the cache lacks; return each format's segment files and the count.
+
+    The files are in time-line order; the count is how many (segment, format) pairs were encoded.
+    """
     plan = {fmt: segment_jobs(narrated.timeline, narrated.keys, cache, fmt) for fmt in formats}
     encoded = encode_missing([job for fmt_jobs in plan.values() for job in fmt_jobs], jobs)
     return {fmt: [job.path for job in fmt_jobs] for fmt, fmt_jobs in plan.items()}, encoded
@@ -127,8 +129,10 @@ def write_audiobooks(
     targets: Sequence[tuple[str, Path]],
     jobs: int,
 ) -> list[Path]:
-    """Write one audiobook per (format, path): encode the segments the cache lacks (with
-    jobs > 1, in worker processes too), then join each format's cached segments."""
+    """Write one audiobook per (format, path) from the narration's cached segments.
+
+    Segments the cache lacks are encoded first (with jobs > 1, in worker processes too).
+    """
     timeline = narrated.timeline
     chapters = tuple(
         ChapterMark(title, start)
