@@ -16,11 +16,8 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
-from fractions import Fraction
 from pathlib import Path
 from typing import BinaryIO, Literal
-
-import av
 
 from . import m4b, mp3
 from .audiobase import (
@@ -176,20 +173,13 @@ def read_chapters(path: Path) -> list[tuple[str, float, float]]:
     with failures(f"cannot read chapters of {path.name}"):
         if path.suffix.lower() == ".mp3":
             return mp3.read_id3_chapters(path)
-        with av.open(str(path)) as container:
-            marks = container.chapters()
-    result = []
-    for mark in marks:
-        base = mark["time_base"] or Fraction(1)
-        title = str(mark["metadata"].get("title", ""))
-        result.append((title, float(mark["start"] * base), float(mark["end"] * base)))
-    return result
+        return m4b.read_chapters(path)
 
 
 def probe_duration(path: Path) -> float:
     """Return an audiobook's playing time in seconds, as a player would show it."""
-    with failures(f"cannot read {Path(path).name}"), av.open(str(path)) as container:
-        duration = container.duration  # for an MP3, net of the trimmed delay and padding
+    with failures(f"cannot read {Path(path).name}"):
+        duration = m4b.probe_duration(path)
     if duration is None:
         raise AudioError(f"{Path(path).name} has no known duration")
-    return float(duration / av.time_base)
+    return duration

@@ -136,3 +136,22 @@ def write_m4b(
                 packet.stream = stream
                 out.mux(packet)
                 pts += duration
+
+
+def read_chapters(path: Path) -> list[tuple[str, float, float]]:
+    """An MP4 (or any container FFmpeg reads) file's chapters as (title, start_s, end_s)."""
+    with av.open(str(path)) as container:
+        marks = container.chapters()
+    result = []
+    for mark in marks:
+        base = mark["time_base"] or Fraction(1)
+        title = str(mark["metadata"].get("title", ""))
+        result.append((title, float(mark["start"] * base), float(mark["end"] * base)))
+    return result
+
+
+def probe_duration(path: Path) -> float | None:
+    """A file's playing time in seconds as FFmpeg reports it (an MP3 net of delay and padding)."""
+    with av.open(str(path)) as container:
+        duration = container.duration
+    return None if duration is None else float(duration / av.time_base)

