@@ -10,8 +10,11 @@ Markdown body passes through, so HTML/Markdown mixes render as both.
 from __future__ import annotations
 
 import re
+from functools import cache
+from typing import TYPE_CHECKING
 
-from markdown_it import MarkdownIt
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
 
 from .htmlscan import sub_elements
 
@@ -155,16 +158,19 @@ def _footnotes(text: str) -> str:
     return "\n".join(lines)
 
 
+@cache
 def _renderer() -> MarkdownIt:
-    """CommonMark with raw HTML, tables and strikethrough, and room for deep nesting."""
+    """CommonMark with raw HTML, tables and strikethrough, and room for deep nesting.
+
+    Built on first use: most posts are not Markdown, and the library takes time to import.
+    """
+    from markdown_it import MarkdownIt
+
     md = MarkdownIt("commonmark", {"html": True, "maxNesting": _MAX_NESTING})
     md.enable(["table", "strikethrough"])
     return md
 
 
-_MD = _renderer()
-
-
 def render_markdown(text: str) -> str:
     """Render a Markdown body (footnotes included) to HTML."""
-    return str(_MD.render(_footnotes(_tame(text))))
+    return str(_renderer().render(_footnotes(_tame(text))))

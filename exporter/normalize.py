@@ -10,8 +10,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from num2words import num2words
-
 from .errors import ExporterError
 from .reader import read_yaml_mapping
 
@@ -303,6 +301,8 @@ def _year(match: re.Match[str], quantity_ahead: re.Pattern[str]) -> str:
     number, plural = int(match.group(1)), match.group(2)
     if not 1100 <= number <= 2099 or quantity_ahead.match(match.string, match.end()):
         return match.group(0)
+    from num2words import num2words  # imported on first use: it loads every language
+
     words = str(num2words(number, lang="en", to="year")).replace(" and ", " ")
     if not plural:
         return words

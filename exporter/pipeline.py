@@ -62,6 +62,8 @@ def _build_all(
     todo: list[Source], settings: Settings, reporter: Reporter
 ) -> Iterable[tuple[Source, PostResult]]:
     """Build posts; with several posts and jobs, each worker process builds whole posts."""
+    if not todo:
+        return
     from . import builder  # the heavy libraries load only when something is built
 
     if settings.jobs > 1 and len(todo) > 1:

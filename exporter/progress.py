@@ -5,17 +5,13 @@ from __future__ import annotations
 import sys
 import time
 from types import TracebackType
-from typing import Protocol, TextIO
+from typing import TYPE_CHECKING, Protocol, TextIO
 
-from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TaskID,
-    TextColumn,
-    TimeElapsedColumn,
-)
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.progress import (
+        TaskID,
+    )
 
 
 class Reporter(Protocol):
@@ -64,6 +60,16 @@ class RichReporter:
     """A live progress bar per stage on an interactive terminal."""
 
     def __init__(self, console: Console | None = None) -> None:
+        """Set up the bar (rich is imported here: only terminals need it)."""
+        from rich.console import Console
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+        )
+
         self.console = console or Console(stderr=True)
         self.progress = Progress(
             TextColumn("{task.description}"),
