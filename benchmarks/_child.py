@@ -74,22 +74,25 @@ def _espeak_one_wav(text: str) -> tuple[bytes, int]:
 
 
 def _plain_encode(pcm: bytes, rate: int, folder: Path) -> None:
-    """Encode PCM to .m4b (PyAV AAC, fast coder, 64 kb/s) and .mp3 (lameenc, 64 kb/s)."""
+    """Encode PCM to .m4b (PyAV AAC) and .mp3 (lameenc) with exporter's own encoder settings."""
     import av
     import lameenc
     import numpy as np
 
+    from exporter.m4b import AAC_BIT_RATE
+    from exporter.mp3 import LAME_QUALITY, MP3_KBPS
+
     encoder = lameenc.Encoder()
-    encoder.set_bit_rate(64)
+    encoder.set_bit_rate(MP3_KBPS)
     encoder.set_in_sample_rate(rate)
     encoder.set_channels(1)
-    encoder.set_quality(2)
+    encoder.set_quality(LAME_QUALITY)
     (folder / "baseline.mp3").write_bytes(encoder.encode(pcm) + encoder.flush())
     samples = np.frombuffer(pcm, dtype="<i2")
     with av.open(str(folder / "baseline.m4b"), "w", format="ipod") as container:
         stream: Any = container.add_stream("aac", rate=rate)
         stream.codec_context.layout = "mono"
-        stream.codec_context.bit_rate = 64000
+        stream.codec_context.bit_rate = AAC_BIT_RATE
         stream.codec_context.options = {"aac_coder": "fast"}
         step = 1024 * 16
         for start in range(0, len(samples), step):
