@@ -64,20 +64,20 @@ def _build_all(
     """Build posts; with several posts and jobs, each worker process builds whole posts."""
     if not todo:
         return
-    from . import builder  # the heavy libraries load only when something is built
-
     if settings.jobs > 1 and len(todo) > 1:
         worker_settings = dataclasses.replace(settings, jobs=1)
         with ProcessPoolExecutor(
             min(settings.jobs, len(todo)),
-            mp_context=get_context("spawn"),
-            initializer=builder.init_worker,
+            mp_context=_worker_context(),
+            initializer=_init_worker,
             initargs=(worker_settings,),
         ) as pool:
-            futures = {pool.submit(builder.build_in_worker, source): source for source in todo}
+            futures = {pool.submit(_build_in_worker, source): source for source in todo}
             for future in as_completed(futures):
                 yield futures[future], future.result()
         return
+    from . import builder  # the heavy libraries load only when something is built
+
     cache = AudioCache(settings.cache_dir or default_cache_dir())
     context = builder.BuildContext(settings, reporter, cache)
     for source in todo:
