@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import tts
 from .audio import AudioTags, ChapterMark, assemble_audiobook
 from .cache import AudioCache
 from .encoding import EarlyEncoder, encode_missing, segment_jobs
@@ -20,7 +21,6 @@ from .pages import chapter_file_name
 from .report import write_atomic
 from .speech import Script, speech_script
 from .timeline import Timeline, build_timeline, webvtt
-from .tts import list_voices, open_engine
 
 READ_ALONG_AUDIO = "audio/narration.mp3"
 
@@ -40,9 +40,8 @@ def book_voice(book: Book, voice: str | None) -> str | None:
     if voice:
         return voice
     language = book.meta.language.lower()
-    names = {v.id.lower() for v in list_voices()} | {
-        lang.lower() for v in list_voices() for lang in v.languages
-    }
+    voices = tts.list_voices()
+    names = {v.id.lower() for v in voices} | {lang.lower() for v in voices for lang in v.languages}
     for candidate in (language, language.split("-")[0]):
         if candidate in names or f"gmw/{candidate}" in names:
             return candidate
@@ -75,7 +74,7 @@ def narrate_book(
     factory: EngineFactory | None = None
     early: EarlyEncoder | contextlib.nullcontext[None] = contextlib.nullcontext()
     if formats and texts:
-        engine = open_engine(voice_id, rate)  # the same key recipe as narrate() uses
+        engine = tts.open_engine(voice_id, rate)  # the same key recipe as narrate() uses
         keys = [cache.key(t, engine.voice, engine.rate, engine.name, engine.version) for t in texts]
         early = EarlyEncoder(script, keys, engine.sample_rate, cache, formats)
         if jobs == 1:

@@ -7,7 +7,8 @@ import importlib.metadata
 import json
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from multiprocessing import get_context
+from multiprocessing import get_all_start_methods, get_context
+from multiprocessing.context import BaseContext
 from pathlib import Path
 
 from .cache import AudioCache, default_cache_dir
@@ -56,6 +57,30 @@ def check_narration(settings: Settings) -> str:
     except NarrationError as exc:
         return str(exc)
     return ""
+
+
+def _worker_context() -> BaseContext:
+    """Workers forked from a clean server that has imported the builder: no eSpeak thread is
+    ever forked, and no worker pays for the imports again (spawn where fork does not exist)."""
+    if "forkserver" not in get_all_start_methods():
+        return get_context("spawn")
+    context = get_context("forkserver")
+    context.set_forkserver_preload(["exporter.builder"])
+    return context
+
+
+def _init_worker(settings: Settings) -> None:
+    """Pool initializer: set up the builder in a worker (this process never imports it)."""
+    from . import builder
+
+    builder.init_worker(settings)
+
+
+def _build_in_worker(source: Source) -> PostResult:
+    """Build one post in a worker process."""
+    from . import builder
+
+    return builder.build_in_worker(source)
 
 
 def _build_all(
