@@ -27,7 +27,6 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
-from multiprocessing import get_context
 from pathlib import Path
 from types import TracebackType
 
@@ -38,6 +37,7 @@ from .errors import AudioError
 from .narration import read_pcm
 from .speech import Script
 from .timeline import GRID, LEAD, TAIL, Cue, Layout, Segment, Timeline
+from .workers import worker_context
 
 SEGMENT_SCHEMA = 1
 _POOL_MIN_SECONDS = 60.0  # less audio than this to encode: a worker would start too late
@@ -186,7 +186,7 @@ def encode_missing(jobs: Sequence[SegmentJob], workers: int) -> int:
         for job in todo:
             encode_job(job)
         return len(todo)
-    context = get_context("spawn")
+    context = worker_context()
     pool = ProcessPoolExecutor(workers - 1, context, initializer=_quiet_worker)
     try:
         futures: list[Future[Path]] = [pool.submit(encode_job, job) for job in todo]

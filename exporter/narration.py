@@ -10,7 +10,6 @@ batches of sentences.
 
 from __future__ import annotations
 
-import multiprocessing
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -22,6 +21,7 @@ from pathlib import Path
 from . import signals, tts
 from .cache import AudioCache
 from .errors import ExporterError, NarrationError
+from .workers import worker_context
 
 EngineFactory = Callable[[str | None, int | None], tts.Engine]
 _MAX_BATCH = 32
@@ -103,7 +103,7 @@ def _run_pool(
     done: Callable[[str], None],
 ) -> None:
     """Synthesize `pending` in spawned worker processes, reporting each finished key."""
-    context = multiprocessing.get_context("spawn")
+    context = worker_context()
     batches = _batches(pending, jobs)
     workers = min(jobs, len(batches))
     initargs = (factory, engine.voice, engine.rate, str(cache.root))

@@ -7,8 +7,6 @@ import importlib.metadata
 import json
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from multiprocessing import get_all_start_methods, get_context
-from multiprocessing.context import BaseContext
 from pathlib import Path
 
 from .cache import AudioCache, default_cache_dir
@@ -18,6 +16,7 @@ from .report import PostResult, Report
 from .settings import Settings, Source, discover, lexicon_files
 from .state import BuildState, fingerprint
 from .state import Entry as StateEntry
+from .workers import worker_context
 
 __all__ = ["Settings", "Source", "discover", "run"]
 
@@ -59,16 +58,6 @@ def check_narration(settings: Settings) -> str:
     return ""
 
 
-def _worker_context() -> BaseContext:
-    """Workers forked from a clean server that has imported the builder: no eSpeak thread is
-    ever forked, and no worker pays for the imports again (spawn where fork does not exist)."""
-    if "forkserver" not in get_all_start_methods():
-        return get_context("spawn")
-    context = get_context("forkserver")
-    context.set_forkserver_preload(["exporter.builder"])
-    return context
-
-
 def _init_worker(settings: Settings) -> None:
     """Pool initializer: set up the builder in a worker (this process never imports it)."""
     from . import builder
@@ -93,7 +82,7 @@ def _build_all(
         worker_settings = dataclasses.replace(settings, jobs=1)
         with ProcessPoolExecutor(
             min(settings.jobs, len(todo)),
-            mp_context=_worker_context(),
+            mp_context=worker_context(),
             initializer=_init_worker,
             initargs=(worker_settings,),
         ) as pool:

@@ -1,0 +1,23 @@
+"""Where exporter's worker processes come from: forked from a clean, preloaded server.
+
+eSpeak NG starts a thread the first time it is used, and a process that forks after that can
+hang; so workers are never forked from the main process. They are forked from Python's fork
+server instead, which imports the heavy modules once before any work, so a new worker starts
+in milliseconds instead of paying the imports again (on systems without fork: spawn).
+"""
+
+from __future__ import annotations
+
+from multiprocessing import get_all_start_methods, get_context
+from multiprocessing.context import BaseContext
+
+PRELOAD = ["exporter.builder", "exporter.narration", "exporter.encoding"]
+
+
+def worker_context() -> BaseContext:
+    """The multiprocessing context for every pool exporter starts."""
+    if "forkserver" not in get_all_start_methods():
+        return get_context("spawn")
+    context = get_context("forkserver")
+    context.set_forkserver_preload(PRELOAD)
+    return context
