@@ -172,28 +172,6 @@ def narrate(
     return Narration(keys=keys, sample_rate=engine.sample_rate, stats=stats)
 
 
-def synthesize_all(
-    texts: Sequence[str],
-    *,
-    voice: str | None,
-    rate: int | None,
-    cache: AudioCache,
-    jobs: int,
-    on_done: Callable[[int], None] | None = None,
-    engine_factory: EngineFactory | None = None,
-) -> list[str]:
-    """Make sure every text's audio is cached and return the cache key of each text."""
-    return narrate(
-        texts,
-        voice=voice,
-        rate=rate,
-        cache=cache,
-        jobs=jobs,
-        on_done=on_done,
-        engine_factory=engine_factory,
-    ).keys
-
-
 def read_pcm(cache: AudioCache, key: str) -> bytes:
     """Return the cached PCM (mono s16le) of one narrated text; NarrationError if it is gone."""
     pcm = cache.get(key)

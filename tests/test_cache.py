@@ -221,16 +221,16 @@ def test_missing_audio_is_a_narration_error(tmp_path: Path) -> None:
         narration.sample_count(cache, key)
 
 
-def test_synthesize_all_returns_keys_and_jobs_must_be_positive(tmp_path: Path) -> None:
-    """synthesize_all is narrate() reduced to its keys; jobs < 1 is a programming error."""
+def test_narrate_returns_keys_and_jobs_must_be_positive(tmp_path: Path) -> None:
+    """narrate() gives each text's cache key; jobs < 1 is a programming error."""
     cache, log = AudioCache(tmp_path / "cache"), tmp_path / "log"
     factory = FakeFactory(str(log))
-    keys = narration.synthesize_all(
+    keys = narration.narrate(
         ["One.", "Two."], voice="v", rate=150, cache=cache, jobs=1, engine_factory=factory
-    )
+    ).keys
     assert keys == [cache.key(t, "v", 150, "fake", "1") for t in ["One.", "Two."]]
     with pytest.raises(ValueError):
-        narration.synthesize_all(
+        narration.narrate(
             ["One."], voice=None, rate=None, cache=cache, jobs=0, engine_factory=factory
         )
 
