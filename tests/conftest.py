@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+from hypothesis.configuration import set_hypothesis_home_dir
 
 from exporter.cli import main
 from exporter.model import Book, Sentence
@@ -17,6 +21,28 @@ from exporter.validate import EpubcheckResult, run_epubcheck
 def epubcheck() -> Callable[[Path], EpubcheckResult]:
     """Run the real EPUBCheck on an EPUB file (about 5 to 8 s a run: use sparingly)."""
     return run_epubcheck
+
+
+# Hypothesis keeps no example database: tests write nowhere but under tmp_path.
+settings.register_profile("exporter", database=None)
+settings.load_profile("exporter")
+_HYPOTHESIS_HOME = tempfile.TemporaryDirectory(prefix="pytest-hypothesis-")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Keep hypothesis's own files (its constants cache) out of the working tree."""
+    set_hypothesis_home_dir(_HYPOTHESIS_HOME.name)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """Remove hypothesis's temporary home."""
+    _HYPOTHESIS_HOME.cleanup()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_user_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Point the default audio cache into tmp: no test can touch the user's cache."""
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("xdg-cache"))
 
 
 SEED = Path(__file__).parent / "cases" / "seed-memantine.md"
