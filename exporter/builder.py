@@ -90,6 +90,7 @@ def _narrate(book: Book, lexicon_from: Path, ctx: BuildContext, result: PostResu
         if targets:
             ctx.reporter.stage(slug, f"encoding {', '.join(f for f, _ in targets)}", len(targets))
             written = write_audiobooks(book, narrated, ctx.cache, targets, settings.jobs)
+            ctx.reporter.advance(len(targets))
             result.outputs += [path for path in written if path != scratch]
         result.outputs.append(write_transcript(book, narrated, out / f"{slug}.vtt"))
         if settings.read_along:
