@@ -64,7 +64,9 @@ def build_parser() -> argparse.ArgumentParser:
     build = commands.add_parser(
         "build",
         help="build books from post files or folders",
-        description="Build every post named (or found recursively in the folders named).",
+        description="Build every post named (or found recursively in the folders named).\n\n"
+        + DESCRIPTION.split("\n\n", 1)[1],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     build.add_argument(
         "sources",
