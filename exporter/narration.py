@@ -11,7 +11,7 @@ batches of sentences.
 from __future__ import annotations
 
 import time
-from collections import Counter, deque
+from collections import Counter
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -102,38 +102,19 @@ def _run_pool(
     jobs: int,
     done: Callable[[str], None],
 ) -> None:
-    """Synthesize `pending` in `jobs - 1` worker processes and in this one, reporting each key.
-
-    Workers take batches from the front, this process from the back, so nobody waits while
-    the workers start.
-    """
-    waiting = deque(_batches(pending, jobs))
-    workers = min(jobs - 1, len(waiting) - 1)
+    """Synthesize `pending` in spawned worker processes, reporting each finished key."""
+    context = worker_context()
+    batches = _batches(pending, jobs)
+    workers = min(jobs, len(batches))
     initargs = (factory, engine.voice, engine.rate, str(cache.root))
-    pool = ProcessPoolExecutor(
-        workers, worker_context(), initializer=_init_worker, initargs=initargs
-    )
-    running: set[Future[list[str]]] = set()
-
-    def harvest(block: bool) -> None:
-        """Report the keys of finished worker batches (waiting for one when `block`)."""
-        nonlocal running
-        finished, running = wait(running, 0 if not block else None, FIRST_COMPLETED)
-        for future in finished:
-            for key in future.result():
-                done(key)
-
+    pool = ProcessPoolExecutor(workers, context, initializer=_init_worker, initargs=initargs)
     try:
-        while waiting or running:
-            while waiting and len(running) < 2 * workers:
-                running.add(pool.submit(_worker_batch, waiting.popleft()))
-            if waiting:
-                for key, text in waiting.pop():
-                    _speak_into(engine, cache, key, text)
+        running: set[Future[list[str]]] = {pool.submit(_worker_batch, b) for b in batches}
+        while running:
+            finished, running = wait(running, return_when=FIRST_COMPLETED)
+            for future in finished:
+                for key in future.result():
                     done(key)
-                harvest(block=False)
-            else:
-                harvest(block=True)
     except BrokenProcessPool as exc:
         raise NarrationError(f"a narration worker process died ({exc}); try --jobs 1") from exc
     finally:

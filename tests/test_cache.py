@@ -183,15 +183,14 @@ def test_duplicates_are_synthesized_once_and_keys_follow_input(tmp_path: Path) -
 
 
 def test_parallel_run_uses_workers_and_synthesizes_each_text_once(tmp_path: Path) -> None:
-    """With jobs=2 a worker and this process share the work; each text is synthesized once."""
+    """With jobs=2 spawned workers do the work; every unique text is synthesized exactly once."""
     cache, log = AudioCache(tmp_path / "cache"), tmp_path / "log"
     texts = [f"Parallel sentence {i % 60}." for i in range(80)]
     result = _narrate(texts, cache, log, jobs=2)
     assert result.stats.synthesized == 60
     lines = log.read_text(encoding="utf-8").splitlines()
     assert sorted(line.split("\t")[1] for line in lines) == sorted(set(texts))
-    processes = {line.split("\t")[0] for line in lines}
-    assert len(processes) == 2 and str(os.getpid()) in processes
+    assert str(os.getpid()) not in {line.split("\t")[0] for line in lines}
     assert all(key in cache for key in result.keys)
     assert _narrate(texts, cache, log, jobs=2).stats.synthesized == 0
 
