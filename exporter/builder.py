@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .anthology import make_anthology
 from .audiobook import narrate_book, read_along_overlays, write_audiobooks, write_transcript
 from .cache import AudioCache, default_cache_dir
 from .epub import write_epub
@@ -126,6 +125,8 @@ def build_source(source: Source, ctx: BuildContext) -> PostResult:
 
 def build_anthology(title: str, slug: str, posts: list[Path], ctx: BuildContext) -> PostResult:
     """Build one book of all the given posts: EPUB, and with narration its audio and read-along."""
+    from .anthology import make_anthology  # only anthology runs need it
+
     label = Path(f"anthology “{title}”")
     try:
         books = [load_book(path, ctx.settings.images_dir) for path in posts]
