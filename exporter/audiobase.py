@@ -8,14 +8,13 @@ packets each prefixed with its 16-bit length). Audiobooks are assembled from suc
 from __future__ import annotations
 
 import contextlib
-import os
 import struct
-import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from .atomic import atomic_path
 from .errors import AudioError, ExporterError
 
 SEGMENT_MAGIC = b"EXSG"
@@ -103,27 +102,18 @@ def failures(what: str) -> Iterator[None]:
 
 
 @contextlib.contextmanager
-def atomic_output(path: Path, *, shared: bool = False) -> Iterator[Path]:
-    """Yield a `.<name>.part` path to write; rename it to `path` only if the block succeeds.
+def atomic_output(path: Path) -> Iterator[Path]:
+    """Yield a part path to write; rename it to `path` only if the block succeeds.
 
     On any failure (Ctrl-C included) the part file is removed and an existing `path` is kept;
-    library errors become AudioError. `shared`: other processes may write the same `path` at
-    once (a cache), so the part file gets a unique name.
+    library errors become AudioError. Part names are unique, so several processes may write
+    the same `path` at once (a cache).
     """
-    part = path.with_name(f".{path.name}.part")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        if shared:
-            handle, name = tempfile.mkstemp(
-                prefix=f".{path.name}.", suffix=".part", dir=path.parent
-            )
-            os.close(handle)
-            part = Path(name)
-        yield part
-        os.replace(part, path)
+        with atomic_path(path) as part:
+            yield part
     except BaseException as exc:
-        with contextlib.suppress(OSError):
-            part.unlink()
         if isinstance(exc, ExporterError) or not isinstance(exc, Exception):
             raise
         raise AudioError(f"could not write {path.name}: {exc}") from exc

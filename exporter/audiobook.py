@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import tts
+from .atomic import write_atomic
 from .audio import AudioTags, ChapterMark, assemble_audiobook
 from .cache import AudioCache
 from .encoding import EarlyEncoder, encode_missing, segment_jobs
@@ -18,7 +19,6 @@ from .narration import EngineFactory, NarrationStats, narrate, sample_count
 from .normalize import Lexicon, normalize, speak_url
 from .overlay import chapter_overlay, smil_document
 from .pages import chapter_file_name
-from .report import write_atomic
 from .speech import Script, speech_script
 from .timeline import Timeline, build_timeline, webvtt
 

@@ -13,10 +13,11 @@ import contextlib
 import hashlib
 import json
 import os
-import tempfile
 import wave
 from collections.abc import Callable
 from pathlib import Path
+
+from .atomic import atomic_path
 
 KEY_SCHEMA = 1
 DEFAULT_SAMPLE_RATE = 22050
@@ -99,18 +100,11 @@ class AudioCache:
             raise ValueError("16-bit PCM must have an even number of bytes")
         target = self.path(key)
         target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{key[:16]}.", suffix=".part", dir=target.parent)
-        try:
-            with os.fdopen(fd, "wb") as raw, wave.open(raw, "wb") as wav:
-                wav.setnchannels(1)
-                wav.setsampwidth(2)
-                wav.setframerate(sample_rate)
-                wav.writeframes(pcm)
-            os.replace(tmp_name, target)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp_name)
-            raise
+        with atomic_path(target) as part, wave.open(str(part), "wb") as wav:
+            wav.setnchannels(1)
+            wav.setsampwidth(2)
+            wav.setframerate(sample_rate)
+            wav.writeframes(pcm)
 
     def clear(self) -> int:
         """Delete every entry and segment (and stray temp files); return how many were removed."""

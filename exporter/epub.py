@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import contextlib
 import io
 import os
 import re
 import shutil
-import tempfile
 import zipfile
 from collections.abc import Mapping, Sequence
 from datetime import datetime
@@ -17,6 +15,7 @@ from typing import Any, BinaryIO
 
 from ebooklib import epub
 
+from .atomic import atomic_path
 from .epubplan import (
     MediaOverlayDoc,
     MetaProperty,
@@ -276,19 +275,7 @@ def write_epub(book: Book, path: Path, *, media: Sequence[MediaOverlayDoc] = ())
     raw, meta = _assemble_raw(book, media, os.environ)
     external = _external_audio(raw, media)
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+        with atomic_path(path) as part, part.open("wb") as out:
+            normalize_zip_into(out, raw, meta.modified, external)
     except OSError as exc:
         raise OutputError(f"{path}: cannot write: {exc.strerror or exc}") from exc
-    try:
-        with os.fdopen(fd, "wb") as out:
-            normalize_zip_into(out, raw, meta.modified, external)
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        if isinstance(exc, OSError):
-            raise OutputError(f"{path}: cannot write: {exc.strerror or exc}") from exc
-        raise

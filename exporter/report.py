@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
+
+from .atomic import write_atomic
 
 Status = Literal["built", "unchanged", "skipped", "failed"]
 
@@ -96,27 +96,6 @@ class Report:
         }
         write_atomic(path, (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode())
         return path
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write a file through a temporary sibling and a rename, so it is whole or absent."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        os.chmod(temp, 0o666 & ~_umask())
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-
-
-def _umask() -> int:
-    """The process's file-creation mask (read by setting and restoring it)."""
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
 
 
 def _relative(path: Path, base: Path) -> str:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from .report import write_atomic
+from .atomic import write_atomic
 
 STATE_NAME = ".exporter-state.json"
 

@@ -1,0 +1,44 @@
+"""Write files whole or not at all: a hidden temporary file beside the target, then a rename.
+
+Every output and cache file goes through here, so an interrupted or failed run never leaves a
+half-written file under its real name, and an existing file survives a failed rewrite.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+
+def _umask() -> int:
+    """The process's file-creation mask (read by setting and restoring it)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+@contextlib.contextmanager
+def atomic_path(path: Path) -> Iterator[Path]:
+    """Yield a unique `.<name>.*.part` path beside `path` (whose folder must exist); rename it
+    into place only if the block succeeds (it is removed on any failure, Ctrl-C included)."""
+    handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    os.close(handle)
+    part = Path(name)
+    try:
+        yield part
+        os.chmod(part, 0o666 & ~_umask())  # mkstemp makes 0600; outputs are ordinary files
+        os.replace(part, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            part.unlink()
+        raise
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write bytes to `path` whole or not at all, creating its folder if needed."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with atomic_path(path) as part:
+        part.write_bytes(data)
