@@ -79,8 +79,8 @@ def _plain_encode(pcm: bytes, rate: int, folder: Path) -> None:
     import lameenc
     import numpy as np
 
-    from exporter.m4b import AAC_BIT_RATE
-    from exporter.mp3 import LAME_QUALITY, MP3_KBPS
+    from exporter.write.audio.m4b import AAC_BIT_RATE
+    from exporter.write.audio.mp3 import LAME_QUALITY, MP3_KBPS
 
     encoder = lameenc.Encoder()
     encoder.set_bit_rate(MP3_KBPS)
@@ -109,10 +109,10 @@ def _plain_encode(pcm: bytes, rate: int, folder: Path) -> None:
 
 def step_baseline(post: str, work: str) -> None:
     """The same spoken text through eSpeak NG in one WAV, then a plain encode."""
-    from exporter.audiobook import narrate_book  # noqa: F401  (same imports as the build)
-    from exporter.load import load_book
-    from exporter.normalize import load_lexicon, normalize, speak_url
-    from exporter.speech import speech_script
+    from exporter.narrate.normalize import load_lexicon, normalize, speak_url
+    from exporter.narrate.script import speech_script
+    from exporter.run.audiobook import narrate_book  # noqa: F401  (same imports as the build)
+    from exporter.run.load import load_book
 
     book = load_book(Path(post))
     lexicon = load_lexicon()
@@ -126,7 +126,7 @@ def step_baseline(post: str, work: str) -> None:
 
 def step_duration(out: str) -> None:
     """Report the narration length of the built mp3 (for the table's header)."""
-    from exporter.audio import probe_duration
+    from exporter.write.audio.assemble import probe_duration
 
     mp3 = next(Path(out).glob("*.mp3"))
     print(json.dumps({"seconds": probe_duration(mp3), "peak_mib": 0.0}))

@@ -1,5 +1,5 @@
 """Run the command line as `python -m exporter`."""
 
-from .cli import main
+from exporter.cli import main
 
 raise SystemExit(main())

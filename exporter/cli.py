@@ -8,10 +8,10 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import __version__, signals
-from .errors import ExporterError, UsageError
-from .pipeline import Settings, run
-from .progress import PlainReporter, RichReporter, is_interactive
+from exporter import __version__, signals
+from exporter.errors import ExporterError, UsageError
+from exporter.run.pipeline import Settings, run
+from exporter.run.progress import PlainReporter, RichReporter, is_interactive
 
 DESCRIPTION = """\
 Turn WordPress posts (WordPress <--> GitHub Sync files: YAML front matter, then the post's
@@ -206,7 +206,7 @@ def _build(args: argparse.Namespace) -> int:
 
 def _check(args: argparse.Namespace) -> int:
     """Run `exporter check`."""
-    from .check import check_posts
+    from exporter.check.command import check_posts
 
     checks, missing = check_posts(
         args.sources or [Path("source")], args.out, args.images, not args.no_epubcheck
@@ -223,7 +223,7 @@ def _check(args: argparse.Namespace) -> int:
 
 def _voices(args: argparse.Namespace) -> int:
     """Run `exporter voices`."""
-    from .tts import list_voices
+    from exporter.narrate.engines.espeak import list_voices
 
     for voice in list_voices():
         print(f"{voice.id:<24} {voice.name:<28} {', '.join(voice.languages)}")
@@ -232,7 +232,7 @@ def _voices(args: argparse.Namespace) -> int:
 
 def _clean_cache(args: argparse.Namespace) -> int:
     """Run `exporter clean-cache`."""
-    from .cache import AudioCache, default_cache_dir
+    from exporter.narrate.cache import AudioCache, default_cache_dir
 
     root = args.cache or default_cache_dir()
     removed = AudioCache(root).clear()
@@ -242,8 +242,8 @@ def _clean_cache(args: argparse.Namespace) -> int:
 
 def _dump(args: argparse.Namespace) -> int:
     """Run `exporter dump`."""
-    from .dump import dump_book
-    from .load import load_book
+    from exporter.model.dump import dump_book
+    from exporter.run.load import load_book
 
     sys.stdout.write(dump_book(load_book(args.post)))
     return 0

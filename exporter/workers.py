@@ -11,7 +11,7 @@ from __future__ import annotations
 from multiprocessing import get_all_start_methods, get_context
 from multiprocessing.context import BaseContext
 
-PRELOAD = ["exporter.builder", "exporter.narration", "exporter.encoding"]
+PRELOAD = ["exporter.run.post", "exporter.narrate.synthesis", "exporter.write.audio.segments"]
 
 
 def worker_context() -> BaseContext:

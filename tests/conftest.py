@@ -12,9 +12,9 @@ import pytest
 from hypothesis import settings
 from hypothesis.configuration import set_hypothesis_home_dir
 
+from exporter.check.epubcheck import EpubcheckResult, run_epubcheck
 from exporter.cli import main
-from exporter.model import Book, Sentence
-from exporter.validate import EpubcheckResult, run_epubcheck
+from exporter.model.book import Book, Sentence
 
 
 @pytest.fixture(scope="session")

@@ -6,8 +6,7 @@ import struct
 import zlib
 from datetime import datetime
 
-from exporter.epubplan import MediaOverlayDoc
-from exporter.model import (
+from exporter.model.book import (
     Book,
     Cell,
     Chapter,
@@ -30,6 +29,7 @@ from exporter.model import (
     Table,
     Text,
 )
+from exporter.write.epub.plan import MediaOverlayDoc
 
 IDENTIFIER = "urn:uuid:0f0e0d0c-0b0a-4908-8706-050403020100"
 

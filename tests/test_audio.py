@@ -17,7 +17,8 @@ import mutagen.id3
 import mutagen.mp3
 import pytest
 
-from exporter.audio import (
+from exporter.errors import AudioError
+from exporter.write.audio.assemble import (
     AudioTags,
     ChapterMark,
     encode_mp3,
@@ -25,7 +26,6 @@ from exporter.audio import (
     read_chapters,
     write_audiobook,
 )
-from exporter.errors import AudioError
 
 RATE = 22050
 TAGS = AudioTags("A Book", "An Author", "A Site", date="2024-05-01", language="en-US")

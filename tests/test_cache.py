@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from exporter import narration
-from exporter.cache import AudioCache, default_cache_dir
 from exporter.errors import NarrationError
+from exporter.narrate import synthesis as narration
+from exporter.narrate.cache import AudioCache, default_cache_dir
 
 # ---------------------------------------------------------------- the cache
 

@@ -6,13 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from exporter.cleaner import clean_body
-from exporter.dump import inline_text
+from exporter.check.fidelity import check_post
+from exporter.clean.elements import CellFacts, is_data_table
+from exporter.clean.html import clean_body
 from exporter.errors import EmptyPostError
-from exporter.fidelity import check_post
-from exporter.load import load_book
-from exporter.markdown import looks_markdown
-from exporter.model import (
+from exporter.model.book import (
     Block,
     Chapter,
     CodeBlock,
@@ -24,9 +22,11 @@ from exporter.model import (
     Table,
     plain_text,
 )
-from exporter.prepare import wpautop
-from exporter.shortcodes import expand
-from exporter.tags import CellFacts, is_data_table
+from exporter.model.dump import inline_text
+from exporter.read.body import wpautop
+from exporter.read.markdown import looks_markdown
+from exporter.read.shortcodes import expand
+from exporter.run.load import load_book
 
 
 def _blocks(body: str) -> list[Block]:

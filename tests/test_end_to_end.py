@@ -14,10 +14,10 @@ from xml.etree import ElementTree
 
 import pytest
 
-from exporter.audio import probe_duration, read_chapters
-from exporter.load import load_book
-from exporter.model import Book, plain_text
-from exporter.validate import EpubcheckResult
+from exporter.check.epubcheck import EpubcheckResult
+from exporter.model.book import Book, plain_text
+from exporter.run.load import load_book
+from exporter.write.audio.assemble import probe_duration, read_chapters
 
 from .conftest import SEED, Built, sentences_of
 

@@ -10,10 +10,10 @@ from xml.etree import ElementTree as ET
 
 import pytest
 
-from exporter.epub import write_epub
+from exporter.check.epubcheck import EpubcheckResult
 from exporter.errors import OutputError
-from exporter.model import Book, Chapter, Paragraph, Resource, Text
-from exporter.validate import EpubcheckResult
+from exporter.model.book import Book, Chapter, Paragraph, Resource, Text
+from exporter.write.epub.package import write_epub
 
 from .samples import IDENTIFIER, metadata, read_along_book, rich_book
 
@@ -245,7 +245,7 @@ def test_failure_while_saving_keeps_the_old_file(
         """Fail like a full disk."""
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("exporter.epub.os.replace", no_space)
+    monkeypatch.setattr("exporter.write.epub.package.os.replace", no_space)
     with pytest.raises(OutputError, match="No space left"):
         write_epub(rich_book(), path)
     monkeypatch.undo()

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from exporter.epub import write_epub
+from exporter.check.epubcheck import run_epubcheck_many
 from exporter.errors import PostError
-from exporter.load import load_book
-from exporter.validate import run_epubcheck_many
+from exporter.run.load import load_book
+from exporter.write.epub.package import write_epub
 
 from .samples import png_1x1
 

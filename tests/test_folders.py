@@ -11,9 +11,9 @@ from xml.etree import ElementTree
 
 import pytest
 
-from exporter.audio import read_chapters
+from exporter.check.epubcheck import EpubcheckResult
 from exporter.cli import main
-from exporter.validate import EpubcheckResult
+from exporter.write.audio.assemble import read_chapters
 
 SITE = Path(__file__).parent / "data" / "site"
 XHTML = "{http://www.w3.org/1999/xhtml}"

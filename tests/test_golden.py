@@ -11,13 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from exporter.dump import dump_book
-from exporter.epub import write_epub
+from exporter.check.fidelity import check_book, check_epub, check_speech
 from exporter.errors import PostError
-from exporter.fidelity import check_book, check_epub, check_speech
-from exporter.load import book_from_post
-from exporter.model import Book
-from exporter.reader import Post, read_post
+from exporter.model.book import Book
+from exporter.model.dump import dump_book
+from exporter.read.post import Post, read_post
+from exporter.run.load import book_from_post
+from exporter.write.epub.package import write_epub
 
 CASES = Path(__file__).parent / "cases"
 POSTS = sorted(p for p in CASES.iterdir() if p.suffix in (".md", ".html"))

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from exporter.errors import ExporterError
-from exporter.normalize import Lexicon, load_lexicon, normalize, speak_url
+from exporter.narrate.normalize import Lexicon, load_lexicon, normalize, speak_url
 
 
 @pytest.fixture(scope="module")

@@ -12,10 +12,10 @@ import av
 import numpy as np
 import pytest
 
-from exporter.audiobook import narrate_book
-from exporter.cache import AudioCache
-from exporter.load import load_book
-from exporter.normalize import load_lexicon
+from exporter.narrate.cache import AudioCache
+from exporter.narrate.normalize import load_lexicon
+from exporter.run.audiobook import narrate_book
+from exporter.run.load import load_book
 
 from .conftest import SEED, Built
 

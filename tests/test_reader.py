@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from exporter.errors import EmptyPostError, FrontMatterError, PostEncodingError
-from exporter.load import load_book
-from exporter.reader import clean_title, read_post
+from exporter.read.post import clean_title, read_post
+from exporter.run.load import load_book
 
 GOOD = (
     "---\nID: 7\npost_title: Hello\nauthor: Ann\npost_date: 2020-01-02 03:04:05\n---\n"

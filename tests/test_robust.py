@@ -13,15 +13,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from exporter.dump import dump_book
-from exporter.epub import render_epub
+from exporter.check.fidelity import check_book, check_speech
 from exporter.errors import PostError
-from exporter.fidelity import check_book, check_speech
-from exporter.load import book_from_post
-from exporter.model import Book
-from exporter.reader import read_post
-from exporter.speech import speech_script
-from exporter.text import word_count
+from exporter.model.book import Book
+from exporter.model.dump import dump_book
+from exporter.model.text import word_count
+from exporter.narrate.script import speech_script
+from exporter.read.post import read_post
+from exporter.run.load import book_from_post
+from exporter.write.epub.package import render_epub
 
 _TAGS = [
     "p", "div", "span", "b", "i", "a", "ul", "ol", "li", "table", "tr", "td", "th", "pre",

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from exporter import tts
 from exporter.cli import main
 from exporter.errors import NarrationError
+from exporter.narrate.engines import espeak as tts
 
 from .conftest import SEED
 

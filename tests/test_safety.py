@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from exporter.epub import write_epub
 from exporter.errors import PostError
-from exporter.load import load_book
-from exporter.media import safe_link, safe_media
-from exporter.reader import post_slug, read_post
+from exporter.read.addresses import safe_link, safe_media
+from exporter.read.post import post_slug, read_post
+from exporter.run.load import load_book
+from exporter.write.epub.package import write_epub
 
 CASES = Path(__file__).parent / "cases"
 _FORBIDDEN = {

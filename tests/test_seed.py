@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from exporter.load import load_book
-from exporter.model import Book, Entry, Paragraph, Quote, plain_text
+from exporter.model.book import Book, Entry, Paragraph, Quote, plain_text
+from exporter.run.load import load_book
 
 SEED = Path(__file__).parent / "cases" / "seed-memantine.md"
 

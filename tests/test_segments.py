@@ -14,8 +14,16 @@ import av
 import numpy as np
 import pytest
 
-from exporter import timeline as timeline_module
-from exporter.audio import (
+from exporter.errors import AudioError
+from exporter.narrate import timeline as timeline_module
+from exporter.narrate.cache import AudioCache
+from exporter.narrate.normalize import load_lexicon
+from exporter.narrate.script import Script, Utterance
+from exporter.narrate.synthesis import NarrationStats
+from exporter.narrate.timeline import GRID, build_timeline
+from exporter.run.audiobook import Narrated, encode_segments, narrate_book
+from exporter.run.load import load_book
+from exporter.write.audio.assemble import (
     ChapterMark,
     assemble_audiobook,
     encode_segment,
@@ -23,16 +31,8 @@ from exporter.audio import (
     read_chapters,
     unfed_tail,
 )
-from exporter.audiobase import AudioTags, read_segment
-from exporter.audiobook import Narrated, encode_segments, narrate_book
-from exporter.cache import AudioCache
-from exporter.encoding import EarlyEncoder, encode_job, segment_jobs
-from exporter.errors import AudioError
-from exporter.load import load_book
-from exporter.narration import NarrationStats
-from exporter.normalize import load_lexicon
-from exporter.speech import Script, Utterance
-from exporter.timeline import GRID, build_timeline
+from exporter.write.audio.common import AudioTags, read_segment
+from exporter.write.audio.segments import EarlyEncoder, encode_job, segment_jobs
 
 from .conftest import SEED, Built
 
@@ -229,7 +229,7 @@ def test_parallel_encoding_gives_the_same_segments(encoded_book: Book, tmp_path:
         pcm = cache.get(key)
         assert pcm is not None
         fresh.put(key, pcm, RATE)
-    import exporter.encoding as encoding
+    import exporter.write.audio.segments as encoding
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(encoding, "_POOL_MIN_SECONDS", 0.0)

@@ -6,9 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from exporter.load import load_book
-from exporter.model import Book
-from exporter.speech import (
+from exporter.model.book import Book
+from exporter.narrate.script import (
     PAUSE_CHAPTER,
     PAUSE_HEADING,
     PAUSE_PARAGRAPH,
@@ -17,7 +16,8 @@ from exporter.speech import (
     Script,
     speech_script,
 )
-from exporter.timeline import build_timeline, webvtt
+from exporter.narrate.timeline import build_timeline, webvtt
+from exporter.run.load import load_book
 
 from .conftest import sentences_of
 

@@ -9,8 +9,8 @@ import time
 
 import pytest
 
-from exporter import tts
 from exporter.errors import NarrationError, VoiceError
+from exporter.narrate.engines import espeak as tts
 
 SENTENCE = "The quick brown fox jumps over the lazy dog near the river bank."
 VOICES = [
@@ -127,7 +127,7 @@ def test_missing_engine_is_a_narration_error_with_a_remedy() -> None:
     """Without the wheel (and no system eSpeak NG) the error names what to install."""
     code = (
         "import sys; sys.modules['espeakng_loader'] = None\n"
-        "from exporter import tts\n"
+        "from exporter.narrate.engines import espeak as tts\n"
         "from exporter.errors import NarrationError\n"
         "try:\n    tts.open_engine()\n"
         "except NarrationError as exc:\n    print('ERR', exc)\n"

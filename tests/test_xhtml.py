@@ -8,8 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from exporter.epubplan import accessibility_metadata, clock_value, navigation
-from exporter.model import (
+from exporter.model.book import (
     Book,
     Cell,
     Chapter,
@@ -24,8 +23,9 @@ from exporter.model import (
     Table,
     Text,
 )
-from exporter.pages import Labels, book_language, esc, labels_for
-from exporter.xhtml import RenderContext, chapter_document, render_blocks, safe_href
+from exporter.write.epub.pages import Labels, book_language, esc, labels_for
+from exporter.write.epub.plan import accessibility_metadata, clock_value, navigation
+from exporter.write.epub.xhtml import RenderContext, chapter_document, render_blocks, safe_href
 
 from .samples import metadata, png_1x1
 

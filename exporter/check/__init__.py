@@ -1,0 +1,1 @@
+"""Checks of built books: fidelity, EPUBCheck, the `exporter check` command."""

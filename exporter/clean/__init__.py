@@ -1,0 +1,1 @@
+"""Cleaning: post HTML into a Book, and the transforms that finish it."""

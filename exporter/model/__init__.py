@@ -1,0 +1,1 @@
+"""The Book model: frozen dataclasses, one walker over them, and their text dump."""

@@ -1,0 +1,137 @@
+"""A disk cache of synthesized sentence audio, keyed by text, voice, rate and engine version.
+
+Each entry is a small mono 16-bit WAV file (so it carries its sample rate) named by its key,
+in a two-level fan-out: `<root>/<key[:2]>/<key>.wav`. Encoded audio segments (see
+`encoding.py`) live beside them in `<root>/segments/<key[:2]>/<key>.<format>seg`. Writes are
+atomic, so any number of processes may fill the cache at once and an interrupted run leaves
+only whole entries.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import wave
+from collections.abc import Callable
+from pathlib import Path
+
+from exporter.atomic import atomic_path
+
+KEY_SCHEMA = 1
+DEFAULT_SAMPLE_RATE = 22050
+_SUFFIX = ".wav"
+_SEGMENTS = "segments"
+_SEGMENT_SUFFIX = "seg"
+
+
+def default_cache_dir() -> Path:
+    """Where sentence audio is cached: $XDG_CACHE_HOME/exporter/audio or ~/.cache/exporter/audio."""
+    xdg = os.environ.get("XDG_CACHE_HOME", "")
+    base = Path(xdg) if xdg and Path(xdg).is_absolute() else Path.home() / ".cache"
+    return base / "exporter" / "audio"
+
+
+def _is_key(key: str) -> bool:
+    """Tell whether `key` looks like a key this cache made (64 lowercase hex digits)."""
+    return len(key) == 64 and all(c in "0123456789abcdef" for c in key)
+
+
+class AudioCache:
+    """Sentence PCM stored as WAV files under one root directory."""
+
+    default_cache_dir = staticmethod(default_cache_dir)
+
+    def __init__(self, root: Path) -> None:
+        """Use `root` as the cache directory; it is created on the first write."""
+        self.root = Path(root)
+
+    @staticmethod
+    def key(text: str, voice: str, rate: int, engine_name: str, engine_version: str) -> str:
+        """Hash everything that decides a sentence's audio into a sha256 hex key."""
+        fields = [KEY_SCHEMA, text, voice, int(rate), engine_name, engine_version]
+        blob = json.dumps(fields, ensure_ascii=False, separators=(",", ":"))
+        return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+    def path(self, key: str) -> Path:
+        """Where the entry for `key` lives (whether or not it exists)."""
+        if not _is_key(key):
+            raise ValueError(f"not an audio cache key: {key!r}")
+        return self.root / key[:2] / f"{key}{_SUFFIX}"
+
+    def segment_path(self, key: str, fmt: str) -> Path:
+        """Where the encoded segment for `key` in format `fmt` lives (whether or not it exists)."""
+        if not _is_key(key) or not fmt.isalnum():
+            raise ValueError(f"not a segment key and format: {key!r}, {fmt!r}")
+        return self.root / _SEGMENTS / key[:2] / f"{key}.{fmt}{_SEGMENT_SUFFIX}"
+
+    def __contains__(self, key: object) -> bool:
+        """Tell whether an entry exists for `key`."""
+        return isinstance(key, str) and _is_key(key) and self.path(key).is_file()
+
+    def info(self, key: str) -> tuple[int, int] | None:
+        """Return (sample_rate, sample_count) of an entry from its header, or None if absent."""
+        try:
+            with wave.open(str(self.path(key)), "rb") as wav:
+                return wav.getframerate(), wav.getnframes()
+        except (FileNotFoundError, wave.Error, EOFError):
+            return None
+
+    def get(self, key: str) -> bytes | None:
+        """Return an entry's PCM (mono s16le), or None if it is absent or unreadable."""
+        try:
+            with wave.open(str(self.path(key)), "rb") as wav:
+                if wav.getnchannels() != 1 or wav.getsampwidth() != 2:
+                    return None
+                pcm = wav.readframes(wav.getnframes())
+        except (FileNotFoundError, wave.Error, EOFError):
+            return None
+        return pcm if len(pcm) % 2 == 0 else None
+
+    def sample_rate(self, key: str) -> int | None:
+        """Return an entry's sample rate, or None if it is absent."""
+        found = self.info(key)
+        return found[0] if found else None
+
+    def put(self, key: str, pcm: bytes, sample_rate: int = DEFAULT_SAMPLE_RATE) -> None:
+        """Store PCM (mono s16le) for `key` atomically: temp file in the same dir, then rename."""
+        if len(pcm) % 2:
+            raise ValueError("16-bit PCM must have an even number of bytes")
+        target = self.path(key)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with atomic_path(target) as part, wave.open(str(part), "wb") as wav:
+            wav.setnchannels(1)
+            wav.setsampwidth(2)
+            wav.setframerate(sample_rate)
+            wav.writeframes(pcm)
+
+    def clear(self) -> int:
+        """Delete every entry and segment (and stray temp files); return how many were removed."""
+        if not self.root.is_dir():
+            return 0
+        removed = _clear_shards(self.root, lambda name: name.endswith((_SUFFIX, ".part")))
+        segments = self.root / _SEGMENTS
+        if segments.is_dir():
+            removed += _clear_shards(
+                segments, lambda name: name.endswith((_SEGMENT_SUFFIX, ".part"))
+            )
+            with contextlib.suppress(OSError):
+                segments.rmdir()
+        return removed
+
+
+def _clear_shards(folder: Path, ours: Callable[[str], bool]) -> int:
+    """Delete our files from the two-letter shard folders of `folder`; count them."""
+    removed = 0
+    for shard in folder.iterdir():
+        if not (shard.is_dir() and len(shard.name) == 2):
+            continue
+        for item in shard.iterdir():
+            if item.is_file() and ours(item.name):
+                with contextlib.suppress(FileNotFoundError):
+                    item.unlink()
+                    removed += 1
+        with contextlib.suppress(OSError):
+            shard.rmdir()
+    return removed

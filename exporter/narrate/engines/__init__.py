@@ -1,0 +1,1 @@
+"""Speech engines: one module per engine, each turning a sentence into PCM."""

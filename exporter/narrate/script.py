@@ -1,0 +1,178 @@
+"""Build the speech script from a Book: what the narrator says, in order, with set pauses."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from exporter.model.book import (
+    Block,
+    Book,
+    Chapter,
+    CodeBlock,
+    Embed,
+    Entry,
+    Figure,
+    Inline,
+    ListBlock,
+    Paragraph,
+    Quote,
+    Sentence,
+    Table,
+    plain_text,
+)
+
+# Silence after an utterance, in milliseconds, by what comes next.
+PAUSE_SENTENCE = 300
+PAUSE_PARAGRAPH = 700
+PAUSE_HEADING = 800
+PAUSE_SECTION = 1200
+PAUSE_CHAPTER = 2000
+
+_SPOKEN = re.compile(r"\w")
+
+
+@dataclass(frozen=True)
+class Utterance:
+    """One thing the narrator says: the spoken text, the element it voices, the pause after it.
+
+    `ref` is the id of the sentence or heading element the utterance reads aloud, or None for
+    what the narration adds (the opening, "Quote from …", "End of quote.").
+    """
+
+    text: str
+    ref: str | None
+    chapter: int
+    pause_ms: int
+
+
+@dataclass(frozen=True)
+class Script:
+    """The whole narration of a book, in order; `chapter_titles` as the table of contents."""
+
+    utterances: tuple[Utterance, ...]
+    chapter_titles: tuple[str, ...]
+
+
+Speak = Callable[[str], str]
+
+
+class _Builder:
+    """Accumulates utterances while walking the book."""
+
+    def __init__(self, speak: Speak, site_name: Speak) -> None:
+        self.speak = speak
+        self.site_name = site_name
+        self.items: list[Utterance] = []
+        self.chapter = 0
+
+    def say(self, text: str, ref: str | None, pause_ms: int = PAUSE_SENTENCE) -> None:
+        """Add one utterance (normalized for speech) unless nothing in it can be spoken."""
+        spoken = self.speak(text).strip()
+        if _SPOKEN.search(spoken):
+            self.items.append(Utterance(spoken, ref, self.chapter, pause_ms))
+
+    def pause(self, at_least: int) -> None:
+        """Make the silence after the last utterance at least this long."""
+        if self.items and self.items[-1].pause_ms < at_least:
+            last = self.items[-1]
+            self.items[-1] = Utterance(last.text, last.ref, last.chapter, at_least)
+
+    def inlines(self, content: tuple[Inline, ...]) -> None:
+        """Say each sentence of a run of inlines; text outside sentences is said unattached."""
+        for node in content:
+            if isinstance(node, Sentence):
+                self.say(plain_text(node.children), node.id)
+            elif plain_text((node,)).strip():
+                self.say(plain_text((node,)), None)
+        self.pause(PAUSE_PARAGRAPH)
+
+    def blocks(self, blocks: tuple[Block, ...]) -> None:
+        """Say a run of blocks in reading order."""
+        for block in blocks:
+            self.block(block)
+
+    def block(self, block: Block) -> None:
+        """Say one block; what cannot be read aloud is announced briefly instead."""
+        if isinstance(block, Paragraph):
+            self.inlines(block.content)
+        elif isinstance(block, Entry):
+            self.pause(PAUSE_PARAGRAPH)
+            self.say(block.title, block.id, PAUSE_HEADING)
+            self.blocks(block.blocks)
+        elif isinstance(block, Quote):
+            source = f" from {self.site_name(block.cite)}" if block.cite else ""
+            self.say(f"Quote{source}.", None, PAUSE_PARAGRAPH)
+            self.blocks(block.blocks)
+            self.say("End of quote.", None, PAUSE_PARAGRAPH)
+        elif isinstance(block, ListBlock):
+            for item in block.items:
+                self.blocks(item)
+        elif isinstance(block, Table):
+            self.table(block)
+        elif isinstance(block, CodeBlock):
+            lines = len(block.text.splitlines())
+            noun = "line" if lines == 1 else "lines"
+            self.say(
+                f"A code example of {lines} {noun} follows in the text.", None, PAUSE_PARAGRAPH
+            )
+        elif isinstance(block, Figure):
+            self.say(f"Image: {block.alt}." if block.alt else "An image.", None)
+            self.inlines(block.caption)
+        elif isinstance(block, Embed):
+            kind = block.kind[:1].upper() + block.kind[1:]
+            what = f"{kind}: {block.title}" if block.title else kind
+            self.say(f"{what}. Available online, not in this recording.", None, PAUSE_PARAGRAPH)
+
+    def table(self, table: Table) -> None:
+        """Say a table row by row, each data cell after its column header."""
+        self.inlines(table.caption)
+        header: tuple[str, ...] = ()
+        for row in table.rows:
+            if all(cell.header for cell in row):
+                header = tuple(plain_text(cell.content).strip() for cell in row)
+                named = ", ".join(label for label in header if label)
+                self.say(f"A table with the columns {named}.", None, PAUSE_PARAGRAPH)
+                continue
+            for column, cell in enumerate(row):
+                label = header[column] if column < len(header) and not cell.header else ""
+                if label:
+                    self.say(f"{label}:", None, 150)
+                self.inlines(cell.content)
+                self.pause(PAUSE_SENTENCE)
+            self.pause(PAUSE_PARAGRAPH)
+
+    def chapter_body(self, chapter: Chapter) -> None:
+        """Say a chapter: its title, lead blocks, sections, then footnotes."""
+        self.pause(PAUSE_CHAPTER)
+        self.say(chapter.title, chapter.id, PAUSE_HEADING)
+        self.blocks(chapter.blocks)
+        for section in chapter.sections:
+            self.pause(PAUSE_SECTION)
+            self.say(section.title, section.id, PAUSE_HEADING)
+            self.blocks(section.blocks)
+        for note in chapter.footnotes:
+            self.say(f"Footnote {note.label}.", None, PAUSE_SENTENCE)
+            self.blocks(note.blocks)
+
+
+def opening_text(book: Book) -> str:
+    """The announcement that opens the narration: title, author or site, and date."""
+    meta = book.meta
+    parts = [meta.title.rstrip(".") + "."]
+    if meta.author:
+        parts.append(f"By {meta.author}.")
+    if meta.date:
+        parts.append(f"Published {meta.date.strftime('%B')} {meta.date.day}, {meta.date.year}.")
+    return " ".join(parts)
+
+
+def speech_script(book: Book, speak: Speak, site_name: Speak) -> Script:
+    """The narration of a book: the opening, then every chapter in reading order."""
+    builder = _Builder(speak, site_name)
+    builder.say(opening_text(book), None, PAUSE_CHAPTER)
+    for index, chapter in enumerate(book.chapters):
+        builder.chapter = index
+        builder.chapter_body(chapter)
+    return Script(tuple(builder.items), tuple(c.title for c in book.chapters))

@@ -1,0 +1,1 @@
+"""Readers: post files in, front matter and body HTML out."""

@@ -1,0 +1,1 @@
+"""Running a build: settings, one post's build, the pipeline, state and the report."""

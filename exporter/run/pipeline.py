@@ -1,0 +1,210 @@
+"""Run a build: find posts, skip the unchanged, build the rest (in parallel), report each."""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib.metadata
+import json
+from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from pathlib import Path
+
+from exporter.errors import NarrationError
+from exporter.narrate.cache import AudioCache, default_cache_dir
+from exporter.run.progress import PlainReporter, Reporter
+from exporter.run.report import PostResult, Report
+from exporter.run.settings import Settings, Source, discover, lexicon_files
+from exporter.run.state import BuildState, fingerprint
+from exporter.run.state import Entry as StateEntry
+from exporter.workers import worker_context
+
+__all__ = ["Settings", "Source", "discover", "run"]
+
+
+def _package_version(name: str) -> str:
+    """An installed distribution's version, or '-' when it is not installed."""
+    try:
+        return importlib.metadata.version(name)
+    except importlib.metadata.PackageNotFoundError:
+        return "-"
+
+
+def post_fingerprint(path: Path, settings: Settings) -> str:
+    """What decides a post's outputs: its bytes, output settings, engine and lexicons."""
+    engine = [_package_version("pyttsx3"), _package_version("espeakng-loader")]
+    shape = json.dumps(
+        [
+            settings.narrate,
+            settings.audio_formats,
+            settings.read_along,
+            settings.voice,
+            settings.rate,
+            str(settings.images_dir or ""),
+            engine,
+        ],
+        sort_keys=True,
+    )
+    return fingerprint(path, shape, lexicon_files(path, settings) if settings.narrate else [])
+
+
+def check_narration(settings: Settings) -> str:
+    """'' when the speech engine, voice and rate work; else the one-line reason they don't."""
+    from exporter.narrate.engines.espeak import open_engine
+
+    try:
+        open_engine(settings.voice, settings.rate)
+    except NarrationError as exc:
+        return str(exc)
+    return ""
+
+
+def _init_worker(settings: Settings) -> None:
+    """Pool initializer: set up the builder in a worker (this process never imports it)."""
+    from exporter.run import post as builder
+
+    builder.init_worker(settings)
+
+
+def _build_in_worker(source: Source) -> PostResult:
+    """Build one post in a worker process."""
+    from exporter.run import post as builder
+
+    return builder.build_in_worker(source)
+
+
+def _build_all(
+    todo: list[Source], settings: Settings, reporter: Reporter
+) -> Iterable[tuple[Source, PostResult]]:
+    """Build posts; with several posts and jobs, each worker process builds whole posts."""
+    if not todo:
+        return
+    if settings.jobs > 1 and len(todo) > 1:
+        worker_settings = dataclasses.replace(settings, jobs=1)
+        with ProcessPoolExecutor(
+            min(settings.jobs, len(todo)),
+            mp_context=worker_context(),
+            initializer=_init_worker,
+            initargs=(worker_settings,),
+        ) as pool:
+            futures = {pool.submit(_build_in_worker, source): source for source in todo}
+            for future in as_completed(futures):
+                yield futures[future], future.result()
+        return
+    from exporter.run import (
+        post as builder,  # the heavy libraries load only when something is built
+    )
+
+    cache = AudioCache(settings.cache_dir or default_cache_dir())
+    context = builder.BuildContext(settings, reporter, cache)
+    for source in todo:
+        yield source, builder.build_source(source, context)
+
+
+def run(paths: Iterable[Path], settings: Settings, reporter: Reporter | None = None) -> Report:
+    """Build every post found under the given paths; one failure never stops the others.
+
+    Posts whose source, settings and tool are unchanged since the last good build keep their
+    outputs. When narration was asked for but the engine or voice is missing, every EPUB is
+    still built, the problem is reported once, and the run fails.
+    """
+    report = Report()
+    reporter = reporter or PlainReporter()
+    settings = dataclasses.replace(settings, cache_dir=settings.cache_dir or default_cache_dir())
+    settings.out_dir.mkdir(parents=True, exist_ok=True)
+    state = BuildState.load(settings.out_dir)
+    sources = discover(list(paths))
+    results: dict[Path, PostResult] = {}
+    todo: list[Source] = []
+    for source in sources:
+        if not source.path.exists():
+            reason = f"{source.path}: no such file or folder"
+            results[source.path] = PostResult(source.path, "failed", reason)
+            continue
+        earlier = None
+        if not settings.force:
+            earlier = state.unchanged(_key(source), post_fingerprint(source.path, settings))
+        if earlier is None:
+            todo.append(source)
+        else:
+            outputs = [settings.out_dir / name for name in earlier.outputs]
+            results[source.path] = PostResult(
+                source.path,
+                "unchanged",
+                outputs=outputs,
+                words=earlier.words,
+                audio_seconds=earlier.audio_seconds,
+            )
+    if todo and settings.narrate and (problem := check_narration(settings)):
+        report.problems.append(f"no narration: {problem}")
+        reporter.message(f"error: no narration: {problem}")
+        settings = dataclasses.replace(settings, narrate=False)
+    for source, result in _build_all(todo, settings, reporter):
+        _remember(state, source, result, settings)
+        results[source.path] = result
+        reporter.message(result.line())
+    for source in sources:
+        report.add(results[source.path])
+    if settings.anthology is not None:
+        result = _anthology(settings.anthology, report, settings, state, reporter)
+        report.add(result)
+        reporter.message(result.line())
+    state.save()
+    return report
+
+
+def _anthology(
+    title: str, report: Report, settings: Settings, state: BuildState, reporter: Reporter
+) -> PostResult:
+    """Build (or keep, when no member changed) the one book of every built post."""
+    from exporter.read.post import slug_for
+    from exporter.run import post as builder
+
+    members = [r.source for r in report.results if r.status in ("built", "unchanged")]
+    label = Path(f"anthology “{title}”")
+    if not members:
+        return PostResult(label, "skipped", f"{label}: no post was built to put in it")
+    taken = {p.name for r in report.results for p in r.outputs}
+    slug = slug_for(title)
+    if f"{slug}.epub" in taken:
+        slug += "-anthology"
+    key = f"anthology:{title}"
+    stamp = fingerprint(
+        Path(title),
+        json.dumps([slug, [post_fingerprint(m, settings) for m in members]]),
+        [],
+    )
+    earlier = None if settings.force else state.unchanged(key, stamp)
+    if earlier is not None:
+        outputs = [settings.out_dir / name for name in earlier.outputs]
+        return PostResult(
+            label,
+            "unchanged",
+            outputs=outputs,
+            words=earlier.words,
+            audio_seconds=earlier.audio_seconds,
+        )
+    context = builder.BuildContext(
+        settings, reporter, AudioCache(settings.cache_dir or default_cache_dir())
+    )
+    result = builder.build_anthology(title, slug, members, context)
+    if result.status == "built":
+        names = tuple(p.name for p in result.outputs)
+        state.record(key, StateEntry(stamp, names, result.words, result.audio_seconds))
+    else:
+        state.forget(key)
+    return result
+
+
+def _key(source: Source) -> str:
+    """The build-state key of a post: its absolute path."""
+    return str(source.path.resolve())
+
+
+def _remember(state: BuildState, source: Source, result: PostResult, settings: Settings) -> None:
+    """Record a good build's fingerprint and outputs; forget a post that did not build."""
+    if result.status == "built":
+        names = tuple(p.name for p in result.outputs)
+        stamp = post_fingerprint(source.path, settings)
+        state.record(_key(source), StateEntry(stamp, names, result.words, result.audio_seconds))
+    else:
+        state.forget(_key(source))

@@ -1,0 +1,106 @@
+"""Collect what happened to each post of a run; print a summary and write `report.json`."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from exporter.atomic import write_atomic
+
+Status = Literal["built", "unchanged", "skipped", "failed"]
+
+
+@dataclass
+class PostResult:
+    """What one post became: its status, the reason when not built, and its outputs."""
+
+    source: Path
+    status: Status
+    reason: str = ""
+    outputs: list[Path] = field(default_factory=list)
+    words: int = 0
+    audio_seconds: float | None = None
+    synthesized: int = 0
+    reused: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+    def line(self) -> str:
+        """One line for the user: what was written, or why nothing was."""
+        if self.status in ("built", "unchanged"):
+            return f"{self.status}: {self.source} → {', '.join(p.name for p in self.outputs)}"
+        return f"{self.status}: {self.reason}"
+
+    def as_json(self, out_dir: Path) -> dict[str, object]:
+        """The result as plain JSON data, output paths relative to the output folder."""
+        return {
+            "post": str(self.source),
+            "status": self.status,
+            "reason": self.reason,
+            "outputs": [_relative(p, out_dir) for p in self.outputs],
+            "words": self.words,
+            "audio_seconds": None if self.audio_seconds is None else round(self.audio_seconds, 3),
+            "sentences_synthesized": self.synthesized,
+            "sentences_reused": self.reused,
+            "warnings": self.warnings,
+        }
+
+
+@dataclass
+class Report:
+    """Every post's result in the order posts were found; decides the exit code."""
+
+    results: list[PostResult] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+    def add(self, result: PostResult) -> None:
+        """Record one post's result."""
+        self.results.append(result)
+
+    def count(self, status: Status) -> int:
+        """How many posts ended with this status."""
+        return sum(1 for r in self.results if r.status == status)
+
+    @property
+    def return_code(self) -> int:
+        """0 when no post failed and the run had no problem, else 1."""
+        return 1 if self.count("failed") or self.problems else 0
+
+    def summary_lines(self) -> list[str]:
+        """A short human summary: the counts, then one line per skipped or failed post."""
+        counts = ", ".join(
+            f"{self.count(s)} {s}"
+            for s in ("built", "unchanged", "skipped", "failed")
+            if self.count(s) or s in ("built", "failed")
+        )
+        lines = [f"Summary: {counts}"]
+        lines.extend(f"  error: {problem}" for problem in self.problems)
+        for result in self.results:
+            if result.status in ("skipped", "failed"):
+                lines.append(f"  {result.status}: {result.reason}")
+            for warning in result.warnings:
+                lines.append(f"  warning: {result.source}: {warning}")
+        return lines
+
+    def write_json(self, out_dir: Path) -> Path:
+        """Write `report.json` into the output folder atomically and return its path."""
+        path = out_dir / "report.json"
+        data = {
+            "built": self.count("built"),
+            "unchanged": self.count("unchanged"),
+            "skipped": self.count("skipped"),
+            "failed": self.count("failed"),
+            "problems": self.problems,
+            "posts": [r.as_json(out_dir) for r in self.results],
+        }
+        write_atomic(path, (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode())
+        return path
+
+
+def _relative(path: Path, base: Path) -> str:
+    """A path relative to base when it lies below it, else as given."""
+    try:
+        return str(path.relative_to(base))
+    except ValueError:
+        return str(path)

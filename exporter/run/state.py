@@ -1,0 +1,98 @@
+"""Remember what each post was built from, so an unchanged post is not built again."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from exporter.atomic import write_atomic
+
+STATE_NAME = ".exporter-state.json"
+
+
+@lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """A hash of exporter's own code and data: any change to the tool rebuilds every post."""
+    package = Path(__file__).parent.parent
+    digest = hashlib.sha256()
+    for path in sorted(package.rglob("*")):
+        if path.suffix in (".py", ".yaml", ".css") and "__pycache__" not in path.parts:
+            digest.update(path.relative_to(package).as_posix().encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def fingerprint(source: Path, settings: str, extra_files: list[Path]) -> str:
+    """A hash of a post's bytes, the settings that shape its outputs, and files it depends on."""
+    digest = hashlib.sha256()
+    digest.update(code_fingerprint().encode())
+    digest.update(settings.encode())
+    for path in [source, *extra_files]:
+        digest.update(str(path).encode())
+        digest.update(path.read_bytes() if path.is_file() else b"-")
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class Entry:
+    """What a post's last successful build produced."""
+
+    fingerprint: str
+    outputs: tuple[str, ...]
+    words: int
+    audio_seconds: float | None
+
+
+@dataclass
+class BuildState:
+    """The fingerprints of the posts last built into one output folder."""
+
+    path: Path
+    entries: dict[str, Entry] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, out_dir: Path) -> BuildState:
+        """Read the state of an output folder; a missing or unreadable file means no state."""
+        path = out_dir / STATE_NAME
+        try:
+            raw = json.loads(path.read_text(encoding="utf-8"))
+            entries = {
+                key: Entry(v["fingerprint"], tuple(v["outputs"]), v["words"], v["audio_seconds"])
+                for key, v in raw.items()
+            }
+        except (OSError, ValueError, KeyError, TypeError):
+            entries = {}
+        return cls(path, entries)
+
+    def unchanged(self, key: str, print_: str) -> Entry | None:
+        """The earlier build of this post when its fingerprint matches and its outputs exist."""
+        entry = self.entries.get(key)
+        if entry is None or entry.fingerprint != print_:
+            return None
+        if not all((self.path.parent / name).is_file() for name in entry.outputs):
+            return None
+        return entry
+
+    def record(self, key: str, entry: Entry) -> None:
+        """Remember a successful build."""
+        self.entries[key] = entry
+
+    def forget(self, key: str) -> None:
+        """Drop a post whose build failed, so the next run tries again."""
+        self.entries.pop(key, None)
+
+    def save(self) -> None:
+        """Write the state file atomically."""
+        data = {
+            key: {
+                "fingerprint": e.fingerprint,
+                "outputs": list(e.outputs),
+                "words": e.words,
+                "audio_seconds": e.audio_seconds,
+            }
+            for key, e in sorted(self.entries.items())
+        }
+        write_atomic(self.path, (json.dumps(data, indent=1) + "\n").encode())

@@ -1,0 +1,1 @@
+"""Writers: a finished Book (and its narration) into files."""

@@ -1,0 +1,1 @@
+"""Audiobook writers: encoded segments, m4b, mp3."""

@@ -1,0 +1,274 @@
+"""Encode the narration segment by segment into the cache, only the segments not cached yet.
+
+A segment's encoded bytes depend only on what is fed to its encoder: its lead silence, its
+utterances (cache key and length) with the silence after each, how many samples are fed, and
+the encoder's settings. All of that goes into the segment's cache key, so a segment whose
+sentences did not change is never encoded again, wherever it now lies in the book. With more
+than one job, missing segments are encoded in spawned worker processes and in this one.
+
+Encoding can also start before the narration is complete (EarlyEncoder): eSpeak NG synthesizes
+in native code with the GIL released and the narration loop mostly waits for it, so encoders
+running in a thread overlap with synthesis instead of following it. As sentences land in the
+cache (in script order) they are laid out on the time line; each segment the layout closes is
+final (a segment depends only on its own sentences) and goes to the thread. The book's last
+segment, and whatever the thread has not reached when synthesis ends, are left to
+`encode_missing`. A failure in the thread only costs time: the segment is encoded again later,
+where errors are reported.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import queue
+import signal
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+
+from exporter.errors import AudioError
+from exporter.narrate.cache import AudioCache
+from exporter.narrate.script import Script
+from exporter.narrate.synthesis import read_pcm
+from exporter.narrate.timeline import GRID, LEAD, TAIL, Cue, Layout, Segment, Timeline
+from exporter.workers import worker_context
+from exporter.write.audio.assemble import codec_signature, encode_segment, unfed_tail
+from exporter.write.audio.common import read_segment
+
+SEGMENT_SCHEMA = 1
+_POOL_MIN_SECONDS = 60.0  # less audio than this to encode: a worker would start too late
+_CHUNK = 8192  # samples fed to an encoder at a time
+
+
+class Abandoned(AudioError):
+    """A segment's encoding was stopped on purpose."""
+
+
+@dataclass(frozen=True)
+class SegmentJob:
+    """One segment of one format: the PCM to feed its encoder and where its packets go."""
+
+    fmt: str
+    path: Path
+    cache_root: Path
+    lead: int
+    parts: tuple[tuple[str, int, int], ...]  # (utterance cache key, samples, silence after)
+    fed: int
+    extent: int | None  # samples its packets must span; None for the book's last segment
+    sample_rate: int
+
+
+def segment_job(
+    fmt: str,
+    cache: AudioCache,
+    sample_rate: int,
+    segment: Segment,
+    cues: Sequence[Cue],
+    keys: Sequence[str],
+    *,
+    last: bool,
+) -> SegmentJob:
+    """The job for one segment (`last`: the book's last), named by its cache key."""
+    parts = tuple(
+        (keys[c.index], c.end - c.start, c.pause_end - c.end)
+        for c in cues[segment.first : segment.stop]
+    )
+    span = segment.end - segment.start
+    extent = None if last else span
+    fed = span if last else span - unfed_tail(fmt)
+    fields = [
+        SEGMENT_SCHEMA, fmt, codec_signature(fmt), sample_rate, GRID, LEAD, TAIL, segment.lead,
+        parts, fed, extent,
+    ]  # fmt: skip
+    key = hashlib.sha256(json.dumps(fields, separators=(",", ":")).encode()).hexdigest()
+    path = cache.segment_path(key, fmt)
+    return SegmentJob(fmt, path, cache.root, segment.lead, parts, fed, extent, sample_rate)
+
+
+def segment_jobs(
+    timeline: Timeline, keys: Sequence[str], cache: AudioCache, fmt: str
+) -> list[SegmentJob]:
+    """One job per segment of the time line, in order."""
+    final = len(timeline.segments) - 1
+    return [
+        segment_job(fmt, cache, timeline.sample_rate, segment, timeline.cues, keys,
+                    last=index == final)
+        for index, segment in enumerate(timeline.segments)
+    ]  # fmt: skip
+
+
+def _silence(samples: int) -> Iterator[bytes]:
+    """Digital silence, a bounded chunk at a time."""
+    while samples > 0:
+        step = min(samples, _CHUNK)
+        yield bytes(2 * step)
+        samples -= step
+
+
+def segment_pcm(cache: AudioCache, job: SegmentJob) -> Iterator[bytes]:
+    """The PCM fed to a segment's encoder: lead, utterances and silences, cut at `fed` samples.
+
+    Chunks are small, so an encoder thread never holds the GIL for long.
+    """
+    left = job.fed
+
+    def take(chunks: Iterable[bytes]) -> Iterator[bytes]:
+        """Pass chunks on until `fed` samples have gone."""
+        nonlocal left
+        for chunk in chunks:
+            if left <= 0:
+                return
+            piece = chunk[: 2 * left]
+            left -= len(piece) // 2
+            yield piece
+
+    yield from take(_silence(job.lead))
+    for key, samples, silence in job.parts:
+        pcm = read_pcm(cache, key)
+        if len(pcm) != 2 * samples:
+            raise AudioError(f"narrated audio {key[:12]}… changed length in the cache")
+        yield from take(pcm[i : i + 2 * _CHUNK] for i in range(0, len(pcm), 2 * _CHUNK))
+        yield from take(_silence(silence))
+    if left:
+        raise AudioError(f"a segment is {left} samples short of the {job.fed} it needs")
+
+
+def encode_job(job: SegmentJob, stop: Callable[[], bool] | None = None) -> Path:
+    """Encode one segment into its cache file (in a worker process, a thread or in-line).
+
+    `stop` is asked between chunks; when it says so, the segment is abandoned (nothing stored).
+    """
+    pcm = segment_pcm(AudioCache(job.cache_root), job)
+    if stop is not None:
+        pcm = _until(stop, pcm)
+    encode_segment(job.fmt, pcm, job.path, sample_rate=job.sample_rate, extent=job.extent)
+    return job.path
+
+
+def _until(stop: Callable[[], bool], chunks: Iterator[bytes]) -> Iterator[bytes]:
+    """Pass chunks on; raise Abandoned as soon as `stop()` is true."""
+    for chunk in chunks:
+        if stop():
+            raise Abandoned("segment encoding stopped")
+        yield chunk
+
+
+def missing(jobs: Sequence[SegmentJob]) -> list[SegmentJob]:
+    """The jobs whose segment is not in the cache (or is damaged), without duplicates."""
+    seen: set[Path] = set()
+    result = []
+    for job in jobs:
+        if job.path not in seen and read_segment(job.path) is None:
+            result.append(job)
+        seen.add(job.path)
+    return result
+
+
+def _quiet_worker() -> None:
+    """Leave Ctrl-C to the parent, which stops the pool and cleans up (pool initializer)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def encode_missing(jobs: Sequence[SegmentJob], workers: int) -> int:
+    """Encode every segment the cache lacks; return how many were encoded.
+
+    With `workers > 1` and enough audio to encode, `workers - 1` spawned processes take the
+    longest segments first while this process takes the shortest from the other end; a
+    segment still queued when this process reaches it is taken back from the pool.
+    """
+    todo = sorted(missing(jobs), key=lambda job: -job.fed)
+    seconds = sum(job.fed / job.sample_rate for job in todo)
+    if workers <= 1 or len(todo) < 2 or seconds < _POOL_MIN_SECONDS:
+        for job in todo:
+            encode_job(job)
+        return len(todo)
+    context = worker_context()
+    pool = ProcessPoolExecutor(workers - 1, context, initializer=_quiet_worker)
+    try:
+        futures: list[Future[Path]] = [pool.submit(encode_job, job) for job in todo]
+        for job, future in zip(reversed(todo), reversed(futures), strict=True):
+            if not future.cancel():
+                break
+            encode_job(job)
+        for future in futures:
+            if not future.cancelled():
+                future.result()
+    except BrokenProcessPool as exc:
+        raise AudioError(f"an audio encoder process died ({exc}); try --jobs 1") from exc
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+    return len(todo)
+
+
+# ---------------------------------------------------------------- while synthesis runs
+
+
+class EarlyEncoder:
+    """Follows the narration into the cache and encodes each closed segment in a thread."""
+
+    def __init__(
+        self, script: Script, keys: Sequence[str], sample_rate: int, cache: AudioCache,
+        formats: Sequence[str],
+    ) -> None:  # fmt: skip
+        """Watch for `keys` (one per utterance of `script`) and encode in `formats`."""
+        self.script, self.keys, self.cache = script, list(keys), cache
+        self.formats = list(formats)
+        self.layout = Layout(sample_rate)
+        self.jobs: queue.SimpleQueue[SegmentJob | None] = queue.SimpleQueue()
+        self.closing = threading.Event()
+        self.aborting = threading.Event()
+        self.thread = threading.Thread(target=self._run, name="exporter-encoder", daemon=True)
+
+    def __enter__(self) -> EarlyEncoder:
+        """Start the encoder thread."""
+        if self.formats:
+            self.thread.start()
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        """Let the thread finish its segment (or abandon it on failure) and wait for it."""
+        (self.closing if kind is None else self.aborting).set()
+        self.closing.set()
+        self.jobs.put(None)
+        if self.thread.is_alive():
+            self.thread.join()
+
+    def advance(self) -> None:
+        """Lay out the sentences cached so far, in order; queue the segments they close."""
+        utterances, placed = self.script.utterances, len(self.layout.cues)
+        final = len(utterances) - 1
+        while placed <= final and not self.closing.is_set():
+            info = self.cache.info(self.keys[placed])
+            if info is None:
+                return
+            closed = self.layout.add(utterances[placed], info[1], last=placed == final)
+            placed += 1
+            if closed is not None:
+                for fmt in self.formats:
+                    job = segment_job(
+                        fmt, self.cache, self.layout.sample_rate, closed, self.layout.cues,
+                        self.keys, last=False,
+                    )  # fmt: skip
+                    self.jobs.put(job)
+
+    def _run(self) -> None:
+        """Encode queued segments the cache lacks until told to close."""
+        while not self.closing.is_set():
+            job = self.jobs.get()
+            if job is None:
+                return
+            if read_segment(job.path) is not None:
+                continue
+            try:
+                encode_job(job, self.aborting.is_set)
+            except Exception:  # lost time only: the segment is encoded again later
+                continue

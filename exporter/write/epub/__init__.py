@@ -1,0 +1,1 @@
+"""EPUB 3 writer: package plan, content documents, media overlays."""
