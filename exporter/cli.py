@@ -85,6 +85,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     build.add_argument("--posts-only", action="store_true", help="leave out pages (_pages/)")
     build.add_argument(
+        "--strict", action="store_true", help="a post with any warning counts as failed"
+    )
+    build.add_argument(
         "--images",
         type=Path,
         metavar="DIR",
@@ -185,6 +188,7 @@ def _build(args: argparse.Namespace) -> int:
         jobs=args.jobs,
         include_drafts=args.include_drafts,
         posts_only=args.posts_only,
+        strict=args.strict,
         force=args.force,
         anthology=args.anthology,
         images_dir=args.images,

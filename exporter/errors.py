@@ -4,6 +4,7 @@ ExporterError              anything exporter reports as a one-line message
 ├── PostError              one post cannot become a book; the others still build
 │   ├── PostEncodingError  the file is not UTF-8 text
 │   ├── FrontMatterError   no closing fence, invalid YAML, a YAML tag, a bad value
+│   │   └── NotAPost       the file has no front matter at all: another kind of file
 │   └── EmptyPostError     nothing readable is left once the body is cleaned
 ├── NarrationError         the text-to-speech engine or voice is missing or failed
 │   └── VoiceError         the chosen voice or rate does not exist
@@ -41,6 +42,10 @@ class PostEncodingError(PostError):
 
 class FrontMatterError(PostError):
     """The front matter is missing, unclosed, not valid YAML, or holds a wrong value."""
+
+
+class NotAPost(FrontMatterError):
+    """The file does not start with front matter: in a folder, it is another kind of file."""
 
 
 class EmptyPostError(PostError):

@@ -7,9 +7,10 @@ from pathlib import Path
 
 from exporter.check.epubcheck import epubcheck_missing, run_epubcheck_many
 from exporter.check.fidelity import check_post
-from exporter.errors import PostError
+from exporter.errors import NotAPost, PostError
 from exporter.read.post import read_post
 from exporter.run.settings import Source, discover
+from exporter.write.outputs import Outputs
 
 
 @dataclass(frozen=True)
@@ -40,23 +41,15 @@ class PostCheck:
         return f"ok: {self.source}: every word in its book, speech and {names}{valid}"
 
 
-def _has_front_matter(path: Path) -> bool:
-    """True when a file starts like a post (a `---` line), so folders can hold other files."""
+def _books(source: Source, out_dir: Path) -> tuple[Path, ...] | None:
+    """The built EPUBs of a post (the e-book, then the read-along); None when it is not a post."""
     try:
-        with path.open("rb") as stream:
-            return stream.read(8).lstrip(b"\xef\xbb\xbf").startswith(b"---")
-    except OSError:
-        return True
-
-
-def _books(source: Source, out_dir: Path) -> tuple[Path, ...]:
-    """The built EPUBs of a post in the output folder (the e-book, then the read-along)."""
-    try:
-        slug = read_post(source.path).meta.slug
+        names = Outputs(out_dir, read_post(source.path).meta.slug)
+    except NotAPost:
+        return None if not source.explicit else ()
     except (PostError, OSError):
         return ()
-    names = (f"{slug}.epub", f"{slug}.read-along.epub")
-    return tuple(out_dir / n for n in names if (out_dir / n).is_file())
+    return tuple(p for p in (names.epub, names.read_along) if p.is_file())
 
 
 def check_posts(
@@ -65,11 +58,13 @@ def check_posts(
     """Check every post found under the paths; also the reason EPUBCheck was not run ('')."""
     checks: list[PostCheck] = []
     for source in discover(paths):
-        if not source.explicit and not _has_front_matter(source.path):
+        books = _books(source, out_dir)
+        if books is None:
             checks.append(PostCheck(source.path, (), (), post=False))
             continue
-        books = _books(source, out_dir)
-        epub = next((b for b in books if not b.name.endswith(".read-along.epub")), None)
+        epub = next(
+            (b for b in books if not b.name.endswith(Outputs(out_dir, "").read_along.name)), None
+        )
         prefix = f"{source.path}: "
         problems = [p.removeprefix(prefix) for p in check_post(source.path, epub, images_dir)]
         checks.append(PostCheck(source.path, tuple(problems), books))

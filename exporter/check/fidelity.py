@@ -129,9 +129,7 @@ def visible_text(body: str) -> list[tuple[str, bool]]:
     parser.close()
     out: list[tuple[str, bool]] = []
     code = False
-    for piece in (
-        "".join(parser.parts).replace(_CODE_END, _CODE_START).split(_CODE_START)
-    ):
+    for piece in "".join(parser.parts).replace(_CODE_END, _CODE_START).split(_CODE_START):
         out.extend((w.casefold(), code) for w in words(piece))
         code = not code
     return out

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 import yaml
 from slugify import slugify
 
-from exporter.errors import ExporterError, FrontMatterError, PostEncodingError
+from exporter.errors import ExporterError, FrontMatterError, NotAPost, PostEncodingError
 from exporter.model.book import Metadata
 
 _FENCE = re.compile(r"^---[ \t]*$", re.MULTILINE)
@@ -61,10 +61,10 @@ def read_post(path: Path) -> Post:
 def split_front_matter(path: Path, text: str) -> tuple[str, str, int]:
     """Split `---` front matter from the body; return (front, body, body's first line number)."""
     if not text.startswith("---"):
-        raise FrontMatterError(path, "no front matter: the file must start with a '---' line", 1)
+        raise NotAPost(path, "no front matter: the file must start with a '---' line", 1)
     first_end = text.find("\n")
     if first_end == -1 or text[:first_end].strip() != "---":
-        raise FrontMatterError(path, "no front matter: the file must start with a '---' line", 1)
+        raise NotAPost(path, "no front matter: the file must start with a '---' line", 1)
     closing = _FENCE.search(text, first_end + 1)
     if closing is None:
         raise FrontMatterError(path, "front matter has no closing '---' line", 1)

@@ -17,6 +17,7 @@ from exporter.run.settings import Settings, Source, discover, lexicon_files
 from exporter.run.state import BuildState, fingerprint
 from exporter.run.state import Entry as StateEntry
 from exporter.workers import worker_context
+from exporter.write.outputs import Claims, Outputs
 
 __all__ = ["Settings", "Source", "discover", "run"]
 
@@ -163,9 +164,12 @@ def _anthology(
     label = Path(f"anthology “{title}”")
     if not members:
         return PostResult(label, "skipped", f"{label}: no post was built to put in it")
-    taken = {p.name for r in report.results for p in r.outputs}
+    claims = Claims()
+    for r in report.results:
+        for p in r.outputs:
+            claims.owners.setdefault(p.name, r.source)
     slug = slug_for(title)
-    if f"{slug}.epub" in taken:
+    if claims.holder(Outputs(settings.out_dir, slug)) is not None:
         slug += "-anthology"
     key = f"anthology:{title}"
     stamp = fingerprint(

@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from exporter.errors import ExporterError, FrontMatterError, PostError
+from exporter import log
+from exporter.errors import ExporterError, NotAPost, PostError
+from exporter.log import LogMessage
 from exporter.model.book import Book
 from exporter.model.text import word_count
 from exporter.narrate.cache import AudioCache, default_cache_dir
@@ -22,6 +24,7 @@ from exporter.run.progress import Reporter
 from exporter.run.report import PostResult
 from exporter.run.settings import Settings, Source, lexicon_files
 from exporter.write.epub.package import write_epub
+from exporter.write.outputs import Outputs
 
 
 @dataclass
@@ -54,8 +57,8 @@ def read_source(source: Source, settings: Settings) -> Post | PostResult:
     """Read a post, or say why it is skipped or failed."""
     try:
         post = read_post(source.path)
-    except FrontMatterError as exc:
-        if not source.explicit and exc.line == 1 and "no front matter" in exc.reason:
+    except NotAPost as exc:
+        if not source.explicit:
             reason = f"{source.path}: not a post (no front matter)"
             return PostResult(source.path, "skipped", reason)
         return PostResult(source.path, "failed", str(exc))
@@ -72,9 +75,9 @@ def _narrate(book: Book, lexicon_from: Path, ctx: BuildContext, result: PostResu
     """Write the audiobooks, transcript and read-along EPUB of a built book into the result."""
     settings = ctx.settings
     slug = book.meta.slug
-    out = settings.out_dir
-    targets = [(fmt, out / f"{slug}.{fmt}") for fmt in settings.audio_formats]
-    scratch = out / f".{slug}.narration.mp3.part"
+    names = Outputs(settings.out_dir, slug)
+    targets = [(fmt, names.audiobook(fmt)) for fmt in settings.audio_formats]
+    scratch = names.narration_scratch
     if settings.read_along and "mp3" not in settings.audio_formats:
         targets.append(("mp3", scratch))  # the read-along needs MP3 even when not asked for
     narrated = narrate_book(
@@ -96,10 +99,10 @@ def _narrate(book: Book, lexicon_from: Path, ctx: BuildContext, result: PostResu
             written = write_audiobooks(book, narrated, ctx.cache, targets, settings.jobs)
             ctx.reporter.advance(len(targets))
             result.outputs += [path for path in written if path != scratch]
-        result.outputs.append(write_transcript(book, narrated, out / f"{slug}.vtt"))
+        result.outputs.append(write_transcript(book, narrated, names.transcript))
         if settings.read_along:
             mp3 = next(path for fmt, path in targets if fmt == "mp3")
-            read_along = out / f"{slug}.read-along.epub"
+            read_along = names.read_along
             write_epub(book, read_along, media=read_along_overlays(book, narrated, mp3))
             result.outputs.append(read_along)
     finally:
@@ -107,6 +110,22 @@ def _narrate(book: Book, lexicon_from: Path, ctx: BuildContext, result: PostResu
 
 
 def build_source(source: Source, ctx: BuildContext) -> PostResult:
+    """Build one post, collecting its warnings; with --strict a warning fails the post."""
+    with log.collecting() as messages:
+        result = _build_source(source, ctx)
+    return _with_warnings(result, messages, ctx.settings.strict)
+
+
+def _with_warnings(result: PostResult, messages: list[LogMessage], strict: bool) -> PostResult:
+    """Put the collected warnings into a result; under --strict they fail a built post."""
+    result.warnings = [m.text for m in messages]
+    if strict and messages and result.status == "built":
+        result.status = "failed"
+        result.reason = f"{result.source}: {messages[0].text} (--strict)"
+    return result
+
+
+def _build_source(source: Source, ctx: BuildContext) -> PostResult:
     """Build one post's outputs; every expected problem becomes a failed or skipped result."""
     read = read_source(source, ctx.settings)
     if isinstance(read, PostResult):
@@ -114,7 +133,7 @@ def build_source(source: Source, ctx: BuildContext) -> PostResult:
     post = read
     try:
         book = book_from_post(post, ctx.settings.images_dir)
-        epub_path = ctx.settings.out_dir / f"{book.meta.slug}.epub"
+        epub_path = Outputs(ctx.settings.out_dir, book.meta.slug).epub
         write_epub(book, epub_path)
     except ExporterError as exc:
         return PostResult(source.path, "failed", str(exc))
@@ -130,13 +149,22 @@ def build_source(source: Source, ctx: BuildContext) -> PostResult:
 
 def build_anthology(title: str, slug: str, posts: list[Path], ctx: BuildContext) -> PostResult:
     """Build one book of all the given posts: EPUB, and with narration its audio and read-along."""
+    label = Path(f"anthology “{title}”")
+    with log.collecting() as messages:
+        result = _build_anthology(title, slug, posts, label, ctx)
+    return _with_warnings(result, messages, ctx.settings.strict)
+
+
+def _build_anthology(
+    title: str, slug: str, posts: list[Path], label: Path, ctx: BuildContext
+) -> PostResult:
+    """Build the anthology's outputs; an expected problem becomes a failed result."""
     from exporter.clean.anthology import make_anthology  # only anthology runs need it
 
-    label = Path(f"anthology “{title}”")
     try:
         books = [load_book(path, ctx.settings.images_dir) for path in posts]
         book = make_anthology(title, slug, books)
-        epub_path = ctx.settings.out_dir / f"{slug}.epub"
+        epub_path = Outputs(ctx.settings.out_dir, slug).epub
         ctx.reporter.stage(slug, "writing the anthology EPUB", 1)
         write_epub(book, epub_path)
     except ExporterError as exc:

@@ -27,6 +27,7 @@ class Settings:
     force: bool = False
     anthology: str | None = None
     images_dir: Path | None = None
+    strict: bool = False
 
 
 @dataclass(frozen=True)
