@@ -2,7 +2,7 @@
 """Set up a private virtual environment, then build output/ or run every check (stdlib only).
 
     python3 make.py build   # installs what is needed into .venv, then builds output/ from source/
-    python3 make.py test    # installs the dev tools too, then runs ruff, mypy and pytest
+    python3 make.py test    # installs the dev tools too, then runs ruff, mypy, lint-imports and pytest
 """
 
 from __future__ import annotations
@@ -51,10 +51,11 @@ def build(args: list[str]) -> None:
 
 
 def test(args: list[str]) -> None:
-    """Run ruff, mypy and the whole pytest suite."""
+    """Run ruff, mypy, the import-linter contracts and the whole pytest suite."""
     _ensure_venv("dev")
     _run(BIN / "ruff", "check", "exporter", "tests", "benchmarks", "make.py")
     _run(BIN / "mypy", "exporter")
+    _run(BIN / "lint-imports", "--no-cache")
     _run(BIN / "python", "-m", "pytest", *args)
 
 

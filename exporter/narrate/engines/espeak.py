@@ -106,9 +106,9 @@ class _Backend:
         """Load eSpeak NG, start pyttsx3 and hook its completion and error callbacks."""
         _load_wheel_library()
         try:
-            pyttsx3 = importlib.import_module("pyttsx3")
-            espeak_driver = importlib.import_module("pyttsx3.drivers.espeak")
-            espeak_lib = importlib.import_module("pyttsx3.drivers._espeak")
+            import pyttsx3
+            import pyttsx3.drivers._espeak as espeak_lib
+            import pyttsx3.drivers.espeak as espeak_driver
         except (ImportError, RuntimeError, OSError) as exc:
             raise NarrationError(f"eSpeak NG is not available ({exc}); {_INSTALL_HINT}") from exc
         setattr(espeak_driver, "print", _quiet_print)  # noqa: B010  (module global, not attr)
