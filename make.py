@@ -2,7 +2,7 @@
 """Set up a private virtual environment, then build output/ or run every check (stdlib only).
 
     python3 make.py build   # installs what is needed into .venv, then builds output/ from source/
-    python3 make.py test    # installs the dev tools too, then runs ruff, mypy, lint-imports and pytest
+    python3 make.py test    # adds the dev tools, then runs ruff, mypy, lint-imports and pytest
 """
 
 from __future__ import annotations
