@@ -25,23 +25,14 @@ from pathlib import Path
 
 from exporter.check.epubtext import shown_words
 from exporter.clean.elements import BACKLINK, BLOCKS, INVISIBLE, ref_like
-from exporter.clean.notes import map_blocks
 from exporter.errors import PostError
 from exporter.model.book import (
     Block,
     Book,
-    CodeBlock,
-    Entry,
-    Figure,
-    Inline,
-    ListBlock,
-    Paragraph,
-    Quote,
     Sentence,
-    Table,
-    plain_text,
 )
-from exporter.model.text import words
+from exporter.model.text import block_texts, words
+from exporter.model.walk import block_inlines
 from exporter.narrate.script import speech_script
 from exporter.read.body import prepare_body
 from exporter.read.htmlscan import VOID
@@ -135,11 +126,6 @@ def visible_text(body: str) -> list[tuple[str, bool]]:
     return out
 
 
-def visible_words(body: str) -> list[str]:
-    """The words a reader of the post's web page would see, in order, case-folded."""
-    return [word for word, _ in visible_text(body)]
-
-
 @dataclass(frozen=True)
 class Fidelity:
     """Words of the source missing from the output, and words the output adds."""
@@ -196,26 +182,7 @@ def contained_in_order(expected: Sequence[str], actual: Sequence[str]) -> Fideli
 
 def _block_words(blocks: tuple[Block, ...]) -> list[str]:
     """The shown words of blocks in reading order (players left out, by rule)."""
-    texts: list[str] = []
-    stack: list[Block] = list(reversed(blocks))
-    while stack:
-        block = stack.pop()
-        if isinstance(block, Paragraph):
-            texts.append(plain_text(block.content))
-        elif isinstance(block, Entry | Quote):
-            texts.append(block.title if isinstance(block, Entry) else "")
-            stack.extend(reversed(block.blocks))
-        elif isinstance(block, ListBlock):
-            for item in reversed(block.items):
-                stack.extend(reversed(item))
-        elif isinstance(block, CodeBlock):
-            texts.append(block.text)
-        elif isinstance(block, Table):
-            texts.append(plain_text(block.caption))
-            texts.extend(plain_text(cell.content) for row in block.rows for cell in row)
-        elif isinstance(block, Figure):
-            texts.extend((block.alt, plain_text(block.caption)))
-    return [w.casefold() for text in texts for w in words(text)]
+    return [w.casefold() for text in block_texts(blocks, embeds=False) for w in words(text)]
 
 
 def book_parts(book: Book) -> tuple[list[str], list[str]]:
@@ -229,12 +196,6 @@ def book_parts(book: Book) -> tuple[list[str], list[str]]:
             main.extend(_block_words(section.blocks))
     notes = [w for ch in book.chapters for note in ch.footnotes for w in _block_words(note.blocks)]
     return main, notes
-
-
-def book_words(book: Book) -> list[str]:
-    """The book's shown words in reading order, footnotes after the running text."""
-    main, notes = book_parts(book)
-    return main + notes
 
 
 def _fallback_title(book: Book) -> list[str]:
@@ -280,14 +241,9 @@ def speech_parts(book: Book) -> tuple[list[str], list[str]]:
     """The words of the speech script before normalization: running text, and footnotes."""
     note_ids: set[str] = set()
 
-    def collect(node: Inline) -> Inline:
-        if isinstance(node, Sentence):
-            note_ids.add(node.id)
-        return node
-
     for chapter in book.chapters:
         for note in chapter.footnotes:
-            map_blocks(note.blocks, collect)
+            note_ids.update(n.id for n in block_inlines(note.blocks) if isinstance(n, Sentence))
     script = speech_script(book, speak=lambda text: text, site_name=lambda url: url)
     main: list[str] = []
     notes: list[str] = []

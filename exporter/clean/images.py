@@ -21,14 +21,10 @@ from urllib.parse import unquote, urlsplit
 from exporter.model.book import (
     Block,
     Chapter,
-    Entry,
     Figure,
-    Footnote,
-    ListBlock,
-    Quote,
     Resource,
-    Section,
 )
+from exporter.model.walk import map_blocks, map_chapter
 from exporter.read.addresses import host_of
 
 MAX_BYTES = 20 * 1024 * 1024
@@ -138,20 +134,10 @@ class _Collector:
             return None, ""
         return find_image(self.images_dir, path), posixpath.basename(path)
 
-    def blocks(self, blocks: tuple[Block, ...]) -> tuple[Block, ...]:
-        """The same blocks with every figure's address resolved."""
-        return tuple(self.block(block) for block in blocks)
-
-    def block(self, block: Block) -> Block:
-        """One block with its figures resolved (recursing into nested blocks)."""
+    def figure(self, block: Block) -> Block:
+        """A block with its address resolved when it is a figure."""
         if isinstance(block, Figure) and block.src:
             return Figure(self.resolve(block.src), block.alt, block.caption)
-        if isinstance(block, Quote):
-            return Quote(self.blocks(block.blocks), block.cite)
-        if isinstance(block, ListBlock):
-            return ListBlock(block.ordered, tuple(self.blocks(item) for item in block.items))
-        if isinstance(block, Entry):
-            return Entry(block.id, block.title, self.blocks(block.blocks))
         return block
 
 
@@ -161,13 +147,7 @@ def embed_images(
     """Embed the images the post carries or the folder holds; return chapters and resources."""
     collector = _Collector(images_dir, site)
     out = tuple(
-        Chapter(
-            chapter.id,
-            chapter.title,
-            collector.blocks(chapter.blocks),
-            tuple(Section(s.id, s.title, collector.blocks(s.blocks)) for s in chapter.sections),
-            tuple(Footnote(n.id, n.label, collector.blocks(n.blocks)) for n in chapter.footnotes),
-        )
+        map_chapter(chapter, lambda blocks: map_blocks(blocks, collector.figure))
         for chapter in chapters
     )
     return out, tuple(collector.resources)

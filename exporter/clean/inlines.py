@@ -114,14 +114,6 @@ def _strip_edge(node: Inline, left: bool) -> Inline:
     return node
 
 
-def strip_leading(content: tuple[Inline, ...], prefix: str) -> tuple[Inline, ...]:
-    """The run without a leading piece of text (a label repeated at the start of a note)."""
-    if content and isinstance(content[0], Text) and content[0].text.startswith(prefix):
-        rest = content[0].text[len(prefix) :].lstrip()
-        return ((Text(rest),) if rest else ()) + content[1:]
-    return content
-
-
 def text_pieces(content: list[Inline]) -> Iterator[str]:
     """The text pieces of inline nodes (line breaks as spaces, note marks skipped)."""
     for node in content:

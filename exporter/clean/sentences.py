@@ -10,26 +10,17 @@ from functools import lru_cache
 import pysbd
 
 from exporter.model.book import (
-    Block,
     Book,
-    Cell,
     Chapter,
-    Entry,
-    Figure,
-    Footnote,
     Inline,
     LineBreak,
     Link,
-    ListBlock,
-    Paragraph,
-    Quote,
-    Section,
     Sentence,
     Styled,
-    Table,
     Text,
     plain_text,
 )
+from exporter.model.walk import map_chapter, map_runs
 
 _WORDLIKE = re.compile(r"\w")
 _CHUNK = 2000
@@ -115,44 +106,11 @@ class _Ids:
 
 
 def _segment_chapter(chapter: Chapter, language: str) -> Chapter:
-    """Segment one chapter's lead blocks, sections and footnotes in reading order."""
+    """Segment one chapter's runs in reading order, so ids follow what is read."""
     ids = _Ids(chapter.id)
-    blocks = _blocks(chapter.blocks, ids, language)
-    sections = tuple(
-        Section(s.id, s.title, _blocks(s.blocks, ids, language)) for s in chapter.sections
+    return map_chapter(
+        chapter, lambda blocks: map_runs(blocks, lambda run: _inlines(run, ids, language))
     )
-    notes = tuple(
-        Footnote(n.id, n.label, _blocks(n.blocks, ids, language)) for n in chapter.footnotes
-    )
-    return Chapter(chapter.id, chapter.title, blocks, sections, notes)
-
-
-def _blocks(blocks: tuple[Block, ...], ids: _Ids, language: str) -> tuple[Block, ...]:
-    """Segment a run of blocks."""
-    return tuple(_block(b, ids, language) for b in blocks)
-
-
-def _block(block: Block, ids: _Ids, language: str) -> Block:
-    """Segment one block (recursing into quotes, lists and entries)."""
-    if isinstance(block, Paragraph):
-        return Paragraph(_inlines(block.content, ids, language))
-    if isinstance(block, Quote):
-        return Quote(_blocks(block.blocks, ids, language), block.cite)
-    if isinstance(block, ListBlock):
-        items = tuple(_blocks(item, ids, language) for item in block.items)
-        return ListBlock(block.ordered, items)
-    if isinstance(block, Entry):
-        return Entry(block.id, block.title, _blocks(block.blocks, ids, language))
-    if isinstance(block, Table):
-        caption = _inlines(block.caption, ids, language)  # the caption is read first
-        rows = tuple(
-            tuple(Cell(_inlines(c.content, ids, language), c.header) for c in row)
-            for row in block.rows
-        )
-        return Table(rows, caption)
-    if isinstance(block, Figure):
-        return Figure(block.src, block.alt, _inlines(block.caption, ids, language))
-    return block
 
 
 def _inlines(content: tuple[Inline, ...], ids: _Ids, language: str) -> tuple[Inline, ...]:

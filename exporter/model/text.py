@@ -12,42 +12,36 @@ from exporter.model.book import (
     Embed,
     Entry,
     Figure,
-    ListBlock,
     Paragraph,
-    Quote,
     Table,
     plain_text,
 )
+from exporter.model.walk import iter_blocks, own_runs
 
 _WORD = re.compile(r"\w+")
 
 
-def block_texts(blocks: tuple[Block, ...]) -> Iterator[str]:
-    """The visible text of a run of blocks, one string per paragraph-like piece."""
-    stack: list[Block] = list(reversed(blocks))
-    while stack:
-        block = stack.pop()
-        if isinstance(block, Paragraph):
-            yield plain_text(block.content)
-        elif isinstance(block, Entry):
-            yield block.title
-            stack.extend(reversed(block.blocks))
-        elif isinstance(block, Quote):
-            stack.extend(reversed(block.blocks))
-        elif isinstance(block, ListBlock):
-            for item in reversed(block.items):
-                stack.extend(reversed(item))
-        elif isinstance(block, CodeBlock):
-            yield block.text
-        elif isinstance(block, Table):
-            yield plain_text(block.caption)
-            for row in block.rows:
-                yield from (plain_text(cell.content) for cell in row)
-        elif isinstance(block, Figure):
-            yield block.alt
-            yield plain_text(block.caption)
-        elif isinstance(block, Embed):
-            yield block.title
+def shown_texts(block: Block, embeds: bool = True) -> Iterator[str]:
+    """The text a block shows itself (not its nested blocks'), one string per piece."""
+    if isinstance(block, Paragraph):
+        yield plain_text(block.content)
+    elif isinstance(block, Entry):
+        yield block.title
+    elif isinstance(block, CodeBlock):
+        yield block.text
+    elif isinstance(block, Table):
+        yield from (plain_text(run) for run in own_runs(block))
+    elif isinstance(block, Figure):
+        yield block.alt
+        yield plain_text(block.caption)
+    elif isinstance(block, Embed) and embeds:
+        yield block.title
+
+
+def block_texts(blocks: tuple[Block, ...], embeds: bool = True) -> Iterator[str]:
+    """The visible text of a run of blocks in reading order, one string per piece."""
+    for block in iter_blocks(blocks):
+        yield from shown_texts(block, embeds)
 
 
 def book_texts(book: Book, *, titles: bool = True) -> Iterator[str]:

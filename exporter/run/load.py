@@ -8,8 +8,9 @@ from exporter.clean.html import clean_html
 from exporter.clean.images import embed_images
 from exporter.clean.sentences import segment_book
 from exporter.errors import EmptyPostError
-from exporter.model.book import Book, Chapter, Embed
+from exporter.model.book import Book, Chapter
 from exporter.model.text import block_texts, words
+from exporter.model.walk import body_blocks
 from exporter.read.body import prepare_body
 from exporter.read.post import Post, read_post
 
@@ -42,8 +43,8 @@ def load_book(path: Path, images_dir: Path | None = None) -> Book:
 def _readable(chapters: tuple[Chapter, ...]) -> bool:
     """True when the chapters show a word of the post: players alone do not count, headings do."""
     for chapter in chapters:
-        blocks = chapter.blocks + tuple(b for s in chapter.sections for b in s.blocks)
-        texts = block_texts(tuple(b for b in blocks if not isinstance(b, Embed)))
+        blocks = body_blocks(chapter)
+        texts = block_texts(blocks, embeds=False)
         if any(words(text) for text in texts) or chapter.sections or not blocks:
             return True
     return False

@@ -213,13 +213,6 @@ def normalize_zip_into(
                 dst.writestr(info, src.read(name), compresslevel=None if stored else 9)
 
 
-def normalize_zip(raw: bytes, moment: datetime) -> bytes:
-    """Rewrite an EPUB zip reproducibly: mimetype first and stored, fixed dates and modes."""
-    out = io.BytesIO()
-    normalize_zip_into(out, raw, moment)
-    return out.getvalue()
-
-
 def _assemble_raw(
     book: Book, media: Sequence[MediaOverlayDoc], environ: Mapping[str, str]
 ) -> tuple[bytes, PackageMetadata]:

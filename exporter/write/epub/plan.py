@@ -11,6 +11,7 @@ from pathlib import Path
 
 from exporter.errors import OutputError
 from exporter.model.book import Book, Figure, Metadata
+from exporter.model.walk import chapter_blocks
 from exporter.write.epub.pages import (
     STYLESHEET_HREF,
     book_language,
@@ -21,7 +22,7 @@ from exporter.write.epub.pages import (
     web_url,
     xml_text,
 )
-from exporter.write.epub.xhtml import chapter_blocks, chapter_ids, noteref_id
+from exporter.write.epub.xhtml import chapter_ids, noteref_id
 
 FIXED_EPOCH = datetime(1980, 1, 1, tzinfo=UTC)
 ACTIVE_CLASS = "-epub-media-overlay-active"

@@ -27,6 +27,7 @@ from exporter.model.book import (
     Table,
     Text,
 )
+from exporter.model.walk import chapter_blocks
 from exporter.write.epub.pages import (
     Labels,
     book_language,
@@ -245,26 +246,6 @@ def render_footnote(note: Footnote, ctx: RenderContext) -> str:
 
 
 # ---------------------------------------------------------------- documents
-
-
-def walk_blocks(blocks: Iterable[Block]) -> Iterator[Block]:
-    """Every block in document order, including those nested in quotes, lists and entries."""
-    for block in blocks:
-        yield block
-        if isinstance(block, Entry | Quote):
-            yield from walk_blocks(block.blocks)
-        elif isinstance(block, ListBlock):
-            for item in block.items:
-                yield from walk_blocks(item)
-
-
-def chapter_blocks(chapter: Chapter) -> Iterator[Block]:
-    """Every block of a chapter: lead blocks, sections, then footnotes."""
-    yield from walk_blocks(chapter.blocks)
-    for section in chapter.sections:
-        yield from walk_blocks(section.blocks)
-    for note in chapter.footnotes:
-        yield from walk_blocks(note.blocks)
 
 
 def chapter_ids(chapter: Chapter) -> Iterator[str]:
