@@ -16,8 +16,9 @@ from exporter.narrate.script import (
     Script,
     speech_script,
 )
-from exporter.narrate.timeline import build_timeline, webvtt
+from exporter.narrate.timeline import build_timeline
 from exporter.run.load import load_book
+from exporter.write.vtt import webvtt
 
 from .conftest import sentences_of
 

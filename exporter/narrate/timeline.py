@@ -1,4 +1,4 @@
-"""Place every utterance on the narration's time line; write the WebVTT transcript from it.
+"""Place every utterance on the narration's time line, sample-exact and on the encoders' grid.
 
 The time line is cut into segments that are encoded on their own and concatenated (see
 `encoding.py`). A segment ends inside a long pause and spans a whole number of GRID samples,
@@ -149,25 +149,3 @@ def build_timeline(script: Script, lengths: Sequence[int], sample_rate: int) -> 
     for index, (utterance, length) in enumerate(zip(script.utterances, lengths, strict=True)):
         layout.add(utterance, length, last=index == final)
     return layout.finish(len(script.chapter_titles))
-
-
-def _stamp(seconds: float) -> str:
-    """A WebVTT timestamp, HH:MM:SS.mmm."""
-    millis = round(seconds * 1000)
-    hours, rest = divmod(millis, 3_600_000)
-    minutes, rest = divmod(rest, 60_000)
-    secs, millis = divmod(rest, 1000)
-    return f"{hours:02d}:{minutes:02d}:{secs:02d}.{millis:03d}"
-
-
-def webvtt(timeline: Timeline, title: str) -> str:
-    """The transcript as WebVTT: one cue per utterance, exactly what is spoken, exact times."""
-    lines = ["WEBVTT", f"NOTE {title}".replace("-->", "→"), ""]
-    for cue in timeline.cues:
-        lines.append(f"{cue.ref or f'u{cue.index:04d}'}")
-        lines.append(
-            f"{_stamp(timeline.seconds(cue.start))} --> {_stamp(timeline.seconds(cue.end))}"
-        )
-        lines.append(cue.text.replace("-->", "→"))
-        lines.append("")
-    return "\n".join(lines)

@@ -15,12 +15,13 @@ from exporter.narrate.engines import espeak as tts
 from exporter.narrate.normalize import Lexicon, normalize, speak_url
 from exporter.narrate.script import Script, speech_script
 from exporter.narrate.synthesis import EngineFactory, NarrationStats, narrate, sample_count
-from exporter.narrate.timeline import Timeline, build_timeline, webvtt
+from exporter.narrate.timeline import Timeline, build_timeline
 from exporter.write.audio.assemble import AudioTags, ChapterMark, assemble_audiobook
 from exporter.write.audio.segments import EarlyEncoder, encode_missing, segment_jobs
 from exporter.write.epub.pages import chapter_file_name
 from exporter.write.epub.plan import MediaOverlayDoc
 from exporter.write.epub.smil import chapter_overlay, smil_document
+from exporter.write.vtt import webvtt
 
 READ_ALONG_AUDIO = "audio/narration.mp3"
 
