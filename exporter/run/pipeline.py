@@ -6,7 +6,7 @@ import dataclasses
 import importlib.metadata
 import json
 from collections.abc import Iterable
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import as_completed
 from pathlib import Path
 
 from exporter.errors import NarrationError
@@ -16,7 +16,7 @@ from exporter.run.report import PostResult, Report
 from exporter.run.settings import Settings, Source, discover, lexicon_files
 from exporter.run.state import BuildState, fingerprint
 from exporter.run.state import Entry as StateEntry
-from exporter.workers import worker_context
+from exporter.workers import process_pool
 from exporter.write.outputs import Claims, Outputs
 
 __all__ = ["Settings", "Source", "discover", "run"]
@@ -81,12 +81,7 @@ def _build_all(
         return
     if settings.jobs > 1 and len(todo) > 1:
         worker_settings = dataclasses.replace(settings, jobs=1)
-        with ProcessPoolExecutor(
-            min(settings.jobs, len(todo)),
-            mp_context=worker_context(),
-            initializer=_init_worker,
-            initargs=(worker_settings,),
-        ) as pool:
+        with process_pool(min(settings.jobs, len(todo)), _init_worker, (worker_settings,)) as pool:
             futures = {pool.submit(_build_in_worker, source): source for source in todo}
             for future in as_completed(futures):
                 yield futures[future], future.result()
