@@ -18,6 +18,7 @@ import unicodedata
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from exporter import log
 from exporter.model.book import (
     Block,
     Chapter,
@@ -104,6 +105,8 @@ class _Collector:
         data, name = self._load(src)
         media_type = sniff(data) if data else None
         if data is None or media_type is None:
+            if host_of(src):
+                log.warn("image", f"image {src} is not in the book: kept as a link")
             return src
         digest = hashlib.sha256(data).hexdigest()
         if digest in self.by_digest:

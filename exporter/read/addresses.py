@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qs, urlsplit
 
+from exporter import log
 from exporter.model.book import Embed
 
 _IGNORED = re.compile(r"[\x00-\x20\x7f\u00a0\u200b-\u200f\u2028\u2029\ufeff]")
@@ -152,6 +153,7 @@ def embed_for(element: str, src: str, title: str = "") -> Embed | None:
     title = " ".join(title.split())
     if not title or _GENERIC_TITLE.match(title):
         title = known[1] if known else (host_of(url) if element in ("iframe", "object") else "")
+    log.warn("embed", f"{kind} {url} cannot play in a book: kept as a link")
     return Embed(kind, url, title)
 
 

@@ -18,6 +18,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
+from exporter import log
 from exporter.read.addresses import canonical, embed_for, is_oembed_line, youtube_url
 from exporter.read.htmlscan import outside_tags
 
@@ -221,6 +222,8 @@ def _render(tag: Shortcode, content: str | None, result: Expansion) -> str:
     if name in MEDIA:
         return _media(tag, content)
     if name in DROPPED or content is None:
+        if name in DROPPED or not name.startswith(BUILDERS):
+            log.warn("shortcode", f"shortcode [{name}] dropped: it shows nothing a book can hold")
         return ""
     if name.startswith(BUILDERS) or _BLOCKISH.search(content):
         return f"<div>{content}</div>"
