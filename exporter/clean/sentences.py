@@ -85,7 +85,7 @@ def sentence_spans(text: str, language: str = "en") -> list[tuple[int, int]]:
     return spans
 
 
-def segment_book(book: Book) -> Book:
+def split_sentences(book: Book) -> Book:
     """Wrap each sentence of every paragraph, cell and caption in a Sentence with a stable id."""
     language = book.meta.language
     chapters = tuple(_segment_chapter(ch, language) for ch in book.chapters)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from exporter.clean.html import clean_html
 from exporter.clean.images import embed_images
-from exporter.clean.sentences import segment_book
+from exporter.clean.sentences import split_sentences
 from exporter.errors import EmptyPostError
 from exporter.model.book import Book, Chapter
 from exporter.model.text import block_texts, words
@@ -32,7 +32,7 @@ def book_from_post(post: Post, images_dir: Path | None = None) -> Book:
             reason = "body has no readable text"
         raise EmptyPostError(post.path, reason, post.body_line)
     chapters, resources = embed_images(chapters, images_dir, post.meta.site)
-    return segment_book(Book(post.meta, chapters, resources))
+    return split_sentences(Book(post.meta, chapters, resources))
 
 
 def load_book(path: Path, images_dir: Path | None = None) -> Book:

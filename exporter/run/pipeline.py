@@ -14,8 +14,7 @@ from exporter.narrate.cache import AudioCache, default_cache_dir
 from exporter.run.progress import PlainReporter, Reporter
 from exporter.run.report import PostResult, Report
 from exporter.run.settings import Settings, Source, discover, lexicon_files
-from exporter.run.state import BuildState, fingerprint
-from exporter.run.state import Entry as StateEntry
+from exporter.run.state import BuildState, BuiltPost, fingerprint
 from exporter.workers import process_pool
 from exporter.write.outputs import Claims, Outputs
 
@@ -188,7 +187,7 @@ def _anthology(
     result = builder.build_anthology(title, slug, members, context)
     if result.status == "built":
         names = tuple(p.name for p in result.outputs)
-        state.record(key, StateEntry(stamp, names, result.words, result.audio_seconds))
+        state.record(key, BuiltPost(stamp, names, result.words, result.audio_seconds))
     else:
         state.forget(key)
     return result
@@ -204,6 +203,6 @@ def _remember(state: BuildState, source: Source, result: PostResult, settings: S
     if result.status == "built":
         names = tuple(p.name for p in result.outputs)
         stamp = post_fingerprint(source.path, settings)
-        state.record(_key(source), StateEntry(stamp, names, result.words, result.audio_seconds))
+        state.record(_key(source), BuiltPost(stamp, names, result.words, result.audio_seconds))
     else:
         state.forget(_key(source))

@@ -37,7 +37,7 @@ def fingerprint(source: Path, settings: str, extra_files: list[Path]) -> str:
 
 
 @dataclass(frozen=True)
-class Entry:
+class BuiltPost:
     """What a post's last successful build produced."""
 
     fingerprint: str
@@ -51,7 +51,7 @@ class BuildState:
     """The fingerprints of the posts last built into one output folder."""
 
     path: Path
-    entries: dict[str, Entry] = field(default_factory=dict)
+    entries: dict[str, BuiltPost] = field(default_factory=dict)
 
     @classmethod
     def load(cls, out_dir: Path) -> BuildState:
@@ -60,14 +60,16 @@ class BuildState:
         try:
             raw = json.loads(path.read_text(encoding="utf-8"))
             entries = {
-                key: Entry(v["fingerprint"], tuple(v["outputs"]), v["words"], v["audio_seconds"])
+                key: BuiltPost(
+                    v["fingerprint"], tuple(v["outputs"]), v["words"], v["audio_seconds"]
+                )
                 for key, v in raw.items()
             }
         except (OSError, ValueError, KeyError, TypeError):
             entries = {}
         return cls(path, entries)
 
-    def unchanged(self, key: str, print_: str) -> Entry | None:
+    def unchanged(self, key: str, print_: str) -> BuiltPost | None:
         """The earlier build of this post when its fingerprint matches and its outputs exist."""
         entry = self.entries.get(key)
         if entry is None or entry.fingerprint != print_:
@@ -76,7 +78,7 @@ class BuildState:
             return None
         return entry
 
-    def record(self, key: str, entry: Entry) -> None:
+    def record(self, key: str, entry: BuiltPost) -> None:
         """Remember a successful build."""
         self.entries[key] = entry
 
