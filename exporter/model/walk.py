@@ -14,7 +14,6 @@ from collections.abc import Callable, Iterable, Iterator
 
 from exporter.model.book import (
     Block,
-    Book,
     Cell,
     Chapter,
     Entry,
@@ -104,11 +103,6 @@ def map_chapter(chapter: Chapter, fn: BlocksFn) -> Chapter:
     return Chapter(chapter.id, chapter.title, blocks, sections, notes)
 
 
-def map_book(book: Book, fn: BlocksFn) -> Book:
-    """The book with `fn` applied to every run of blocks of every chapter, in reading order."""
-    return dataclasses.replace(book, chapters=tuple(map_chapter(c, fn) for c in book.chapters))
-
-
 # ---------------------------------------------------------------- querying
 
 
@@ -135,12 +129,6 @@ def chapter_blocks(chapter: Chapter) -> Iterator[Block]:
         yield from iter_blocks(section.blocks)
     for note in chapter.footnotes:
         yield from iter_blocks(note.blocks)
-
-
-def book_blocks(book: Book) -> Iterator[Block]:
-    """Every block of a book at any depth, in reading order."""
-    for chapter in book.chapters:
-        yield from chapter_blocks(chapter)
 
 
 def own_runs(block: Block) -> Iterator[Run]:
