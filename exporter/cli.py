@@ -10,6 +10,8 @@ from pathlib import Path
 
 from exporter import __version__, signals
 from exporter.errors import ExporterError, UsageError
+from exporter.model.language import normalize_tag
+from exporter.read.config import DATE_ORDERS
 from exporter.run.pipeline import Settings, run
 from exporter.run.progress import PlainReporter, RichReporter, is_interactive
 
@@ -105,6 +107,18 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="rebuild every post, even those whose source and settings did not change",
     )
+    build.add_argument(
+        "--language",
+        metavar="TAG",
+        help="the site's language (es, nb, en-GB, ...) for posts whose front matter has no "
+        "lang; default: exporter.yaml in the source folder, else detected from the text",
+    )
+    build.add_argument(
+        "--dates",
+        choices=DATE_ORDERS,
+        help="how the site writes numeric dates such as 4/5/2012 (default: exporter.yaml, "
+        "else month-first for US English and day-first for other languages)",
+    )
     audio = build.add_argument_group("narration")
     audio.add_argument(
         "--no-audio", action="store_true", help="build the EPUB only: no narration at all"
@@ -192,7 +206,11 @@ def _build(args: argparse.Namespace) -> int:
         force=args.force,
         anthology=args.anthology,
         images_dir=args.images,
+        language=normalize_tag(args.language) if args.language else None,
+        dates=args.dates,
     )
+    if args.language and not settings.language:
+        raise UsageError(f"--language {args.language}: not a language tag such as es or en-GB")
     for lexicon in settings.lexicons:
         if not lexicon.is_file():
             raise UsageError(f"--lexicon {lexicon}: no such file")

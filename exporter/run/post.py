@@ -19,7 +19,7 @@ from exporter.run.audiobook import (
     write_audiobooks,
     write_transcript,
 )
-from exporter.run.load import book_from_post, load_book
+from exporter.run.load import book_from_post, load_book, site_config
 from exporter.run.progress import Reporter
 from exporter.run.report import PostResult
 from exporter.run.settings import Settings, Source, lexicon_files
@@ -132,7 +132,8 @@ def _build_source(source: Source, ctx: BuildContext) -> PostResult:
         return read
     post = read
     try:
-        book = book_from_post(post, ctx.settings.images_dir)
+        site = site_config(post.path, ctx.settings.language, ctx.settings.dates)
+        book = book_from_post(post, ctx.settings.images_dir, site)
         epub_path = Outputs(ctx.settings.out_dir, book.meta.slug).epub
         write_epub(book, epub_path)
     except ExporterError as exc:
@@ -162,7 +163,13 @@ def _build_anthology(
     from exporter.clean.anthology import make_anthology  # only anthology runs need it
 
     try:
-        books = [load_book(path, ctx.settings.images_dir) for path in posts]
+        settings = ctx.settings
+        books = [
+            load_book(
+                path, settings.images_dir, site_config(path, settings.language, settings.dates)
+            )
+            for path in posts
+        ]
         book = make_anthology(title, slug, books)
         epub_path = Outputs(ctx.settings.out_dir, slug).epub
         ctx.reporter.stage(slug, "writing the anthology EPUB", 1)
