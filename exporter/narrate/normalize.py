@@ -39,8 +39,10 @@ _SPACES = re.compile(r"\s+")
 _SPACED_DASH = re.compile(r"(?<=[\w)\]\"\u201d'])\s+[-\u2010\u2013\u2014]+\s+(?=[\w(\"\u201c'])")
 # An em dash between words without spaces: "studied\u2014opiates".
 _GLUED_DASH = re.compile(r"(?<=[^\W\d])\u2014(?=[^\W\d])")
-# A slash between two words: "deficit/hyperactivity" (not 1/2, mg/kg or a path).
-_SLASH_WORDS = re.compile(r"(?<![\w/])([^\W\d_]{2,})/(?=[^\W\d_]{2,}(?![\w/]))")
+# Phonemes followed by a possessive: "[[m@m'anti:n]]'s" is "[[m@m'anti:nz]]".
+_POSSESSIVE_PHONEMES = re.compile(r"(\[\[[^\[\]]+)\]\]['\u2019]s(?!\w)")
+# A slash between two words: "deficit/hyperactivity" (not 1/2, mg/kg, km/h or a path).
+_SLASH_WORDS = re.compile(r"(?<![\w/])([^\W\d_]{3,})/(?=[^\W\d_]{3,}(?![\w/]))")
 
 
 def speak_url(url: str) -> str:
@@ -86,6 +88,7 @@ def normalize(text: str, lexicon: Lexicon) -> str:
         text = _CAPS.sub(lambda m: _caps(m, lexicon), text)
         text = _NUMBER_HYPHEN.sub(" ", text)
     text = _sub(rules.pronounce, lambda m: lexicon.spoken_pronunciation(m.group(0)), text)
+    text = _POSSESSIVE_PHONEMES.sub(r"\1z]]", text)
     return _SPACES.sub(" ", text).replace(" ,", ",").strip()
 
 
