@@ -66,8 +66,8 @@ def _written(primary: str) -> tuple[re.Pattern[str], re.Pattern[str]] | None:
     calendar = calendar_for(primary)
     if calendar is None:
         return None
-    names = list(calendar.months) + (list(_EN_SHORT) if primary == "en" else [])
-    month = "|".join(sorted(names, key=len, reverse=True))
+    shorts = [rf"{name}\.?" for name in _EN_SHORT] if primary == "en" else []
+    month = "|".join(sorted([*calendar.months, *shorts], key=len, reverse=True))
     suffix = {"en": r"(?:st|nd|rd|th)?", "nb": r"\.", "nn": r"\.", "sv": r"(?::[ae])?"}
     day = rf"(?P<day>\d{{1,2}}){suffix.get(primary, '')}"
     year = r"(?P<year>\d{4})(?![\w.]\d|\w)"
@@ -75,9 +75,9 @@ def _written(primary: str) -> tuple[re.Pattern[str], re.Pattern[str]] | None:
         day_first = rf"(?<![\w.]){day} de (?P<month>{month})(?: de {year})?(?!\w)"
     else:
         of = " (?:of )?" if primary == "en" else " "
-        day_first = rf"(?<![\w.]){day}{of}(?P<month>{month})\b\.?(?:,? {year})?(?!\w)"
+        day_first = rf"(?<![\w.]){day}{of}(?P<month>{month})(?!\w)(?:,? {year})?(?!\w)"
     month_first = (
-        rf"(?<!\w)(?P<month>{month})\b\.? (?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?!\w|[.,]\d)"
+        rf"(?<!\w)(?P<month>{month}) (?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?!\w|[.,]\d)"
         rf"(?:,? {year})?"
     )
     flags = 0 if primary == "en" else re.IGNORECASE
@@ -113,7 +113,7 @@ def speak_dates(text: str, language: str, month_first: bool) -> str:
 
         def repl(match: re.Match[str]) -> str:
             year = int(match.group("year")) if match.group("year") else None
-            month = months[match.group("month").lower()]
+            month = months[match.group("month").rstrip(".").lower()]
             return say(year, month, int(match.group("day")), match.group(0), by_month)
 
         return repl

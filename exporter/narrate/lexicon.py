@@ -86,8 +86,7 @@ def build_lexicon(
     `dates` is the site's setting ('day-first' or 'month-first'); None follows the language.
     """
     primary = primary_language(language)
-    tables: dict[str, Any] = {name: {} for name in ("units", "pronounce", *_MAPS)}
-    tables.update({name: set() for name in _LISTS})
+    tables = _empty_tables()
     for path, data in sources:
         english = {k: v for k, v in data.items() if k not in ("languages", "pronounce")}
         if primary == "en":
@@ -111,6 +110,13 @@ def build_lexicon(
     )
 
 
+def _empty_tables() -> dict[str, Any]:
+    """Every lexicon section, empty."""
+    tables: dict[str, Any] = {name: {} for name in ("units", "pronounce", *_MAPS)}
+    tables.update({name: set() for name in _LISTS})
+    return tables
+
+
 def _merge_languages(tables: dict[str, Any], path: Path, value: object, primary: str) -> None:
     """Lay the sections a file gives for this language (under `languages:`) over the tables."""
     if value is None:
@@ -120,8 +126,8 @@ def _merge_languages(tables: dict[str, Any], path: Path, value: object, primary:
     for tag, sections in value.items():
         if not isinstance(sections, dict):
             raise ExporterError(f"{path}: languages.{tag}: expected a mapping of sections")
-        if primary_language(str(tag)) == primary:
-            _merge(tables, path, sections, f"languages.{tag}.")
+        target = tables if primary_language(str(tag)) == primary else _empty_tables()
+        _merge(target, path, sections, f"languages.{tag}.")  # other languages: checked only
 
 
 def _merge_pronounce(
