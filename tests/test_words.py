@@ -181,3 +181,67 @@ def test_seed_lexicon_fixes_the_drug_names(word: str, phonemes: str) -> None:
     assert normalize(f"{word} works", load_lexicon([SEED_LEXICON])) == f"{phonemes} works"
     piper = normalize(word, load_lexicon([SEED_LEXICON], engine="piper"))
     assert piper.startswith("[[") and piper != phonemes
+
+
+def _seed_script() -> list[str]:
+    """Everything the narrator says for the seed, with the seed's lexicon."""
+    from exporter.narrate.normalize import speak_url
+    from exporter.narrate.script import speech_script
+    from exporter.run.load import load_book
+
+    seed = Path(__file__).parent / "cases" / "seed-memantine.md"
+    book = load_book(seed)
+    lexicon = load_lexicon([SEED_LEXICON], book.meta.language)
+    script = speech_script(book, lambda text: normalize(text, lexicon), speak_url)
+    return [u.text for u in script.utterances]
+
+
+def test_the_seed_script_has_none_of_the_misreadings() -> None:
+    """The seed's whole narration: drug names by phonemes, no doubled ion, no 'slash', dates."""
+    said = "\n".join(_seed_script())
+    assert "Published April fifteenth, twenty twelve." in said
+    assert "attention-deficit hyperactivity disorder" in said
+    assert "A calcium ion influx occurs" in said
+    assert "studied very extensively, opiates" in said
+    for bad in ("(calcium", "Ca2+", "/", "slash", "April 15"):
+        assert bad not in said, bad
+    for word, phonemes in SEED_WORDS.items():
+        assert word.lower() not in said.lower(), word
+        assert phonemes in said, word
+
+
+@pytest.mark.slow
+def test_say_writes_the_lexicon_pronunciation_to_a_wav(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`exporter say` with the seed lexicon: eSpeak gets phonemes and says them as one word."""
+    import wave
+
+    from exporter.cli import main
+
+    fixed, plain = tmp_path / "fixed.wav", tmp_path / "plain.wav"
+    assert main(["say", "memantine", "-o", str(fixed), "--lexicon", str(SEED_LEXICON)]) == 0
+    assert "said: [[m@m'anti:n]]" in capsys.readouterr().out
+    empty = tmp_path / "empty.yaml"
+    empty.write_text("{}\n", encoding="utf-8")
+    assert main(["say", "memantine", "-o", str(plain), "--lexicon", str(empty)]) == 0
+    frames = {}
+    for path in (fixed, plain):
+        with wave.open(str(path)) as wav:
+            assert (wav.getnchannels(), wav.getsampwidth()) == (1, 2)
+            frames[path] = wav.getnframes()
+    # Read as phonemes, the fix is about as long as the word; spelled out, over twice as long.
+    assert 0.7 < frames[fixed] / frames[plain] < 1.4
+
+
+def test_say_refuses_bad_input_in_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A missing lexicon or a bad language tag is a usage error; nothing is written."""
+    from exporter.cli import main
+
+    out = tmp_path / "x.wav"
+    assert main(["say", "hi", "-o", str(out), "--lexicon", str(tmp_path / "none.yaml")]) == 2
+    assert main(["say", "hi", "-o", str(out), "--language", "not a tag"]) == 2
+    assert capsys.readouterr().err.count("\n") == 2
+    assert not out.exists()
