@@ -110,8 +110,11 @@ def test_tags_and_dates() -> None:
 
 def _script_texts(book: Book) -> list[str]:
     """What the narrator says for a book, in order."""
-    lexicon = load_lexicon(language=book.meta.language)
-    script = speech_script(book, lambda text: normalize(text, lexicon), speak_url)
+    language = book.meta.language
+    lexicon = load_lexicon(language=language)
+    script = speech_script(
+        book, lambda text: normalize(text, lexicon), lambda url: speak_url(url, language)
+    )
     return [u.text for u in script.utterances]
 
 
@@ -140,6 +143,25 @@ def test_norwegian_and_swedish_narration_labels(tmp_path: Path) -> None:
     norwegian = load_book(_post(tmp_path, "nb", body, "lang: nb\n"))
     said = _script_texts(norwegian)
     assert said[0] == "nb. Av Ana. Publisert femtende april to tusen og tolv."
-    assert "Sitat fra kilde dot example." in said and "Slutt på sitatet." in said
+    assert "Sitat fra kilde punktum example." in said and "Slutt på sitatet." in said
     swedish = load_book(_post(tmp_path, "sv", body, "lang: sv\n"))
     assert _script_texts(swedish)[0] == "sv. Av Ana. Publicerad femtonde april tvåtusentolv."
+
+
+@pytest.mark.slow
+def test_the_voice_follows_the_language_or_warns() -> None:
+    """eSpeak NG's Spanish and Norwegian voices are chosen; a language without one warns."""
+    from exporter.model.book import Metadata
+    from exporter.run.audiobook import book_voice
+
+    def book(language: str) -> Book:
+        """An empty book in a language."""
+        return Book(Metadata("T", "A", language, "t", "urn:uuid:0"), ())
+
+    with log.collecting() as messages:
+        assert book_voice(book("es"), None) == "es"
+        assert book_voice(book("nb"), None) == "nb"
+        assert book_voice(book("es"), "gmw/en") == "gmw/en"  # --voice wins
+        assert messages == []
+        assert book_voice(book("tlh"), None) is None
+    assert [m.kind for m in messages] == ["voice"]

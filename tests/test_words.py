@@ -89,6 +89,8 @@ OTHER_LANGUAGES = [
     ("es", "el Ca2+ entra", "el ion calcio entra"),
     ("es", "mucho - demasiado", "mucho, demasiado"),
     ("es", "p. ej. esto", "por ejemplo esto"),
+    ("es", "véase https://www.ejemplo.es/a.", "véase ejemplo punto es."),
+    ("nb", "se https://vg.no/x", "se vg punktum no"),
     ("nb", "Publisert 15. april 2012.", "Publisert femtende april to tusen og tolv."),
     ("nb", "den 15.04.2012", "den femtende april to tusen og tolv"),
     ("nb", "1 mg", "1 milligram"),

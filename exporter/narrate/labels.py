@@ -24,6 +24,8 @@ class SpokenLabels:
     table: str = "A table with the columns {columns}."
     footnote: str = "Footnote {label}."
     kinds: tuple[tuple[str, str], ...] = (("video", "Video"), ("audio", "Audio"))
+    dot: str = "dot"  # in a site's name: "example dot com"
+    web_link: str = "a web link"  # an address with no name to say
 
     def kind(self, kind: str) -> str:
         """The spoken name of an embed's kind (video, audio), else the kind as written."""
@@ -47,6 +49,8 @@ _LABELS: dict[str, SpokenLabels] = {
         table="Una tabla con las columnas {columns}.",
         footnote="Nota {label}.",
         kinds=(("video", "Vídeo"), ("audio", "Audio")),
+        dot="punto",
+        web_link="un enlace",
     ),
     "nb": SpokenLabels(
         by="Av {author}.",
@@ -62,6 +66,8 @@ _LABELS: dict[str, SpokenLabels] = {
         table="En tabell med kolonnene {columns}.",
         footnote="Fotnote {label}.",
         kinds=(("video", "Video"), ("audio", "Lyd")),
+        dot="punktum",
+        web_link="en nettlenke",
     ),
     "sv": SpokenLabels(
         by="Av {author}.",
@@ -77,6 +83,8 @@ _LABELS: dict[str, SpokenLabels] = {
         table="En tabell med kolumnerna {columns}.",
         footnote="Fotnot {label}.",
         kinds=(("video", "Video"), ("audio", "Ljud")),
+        dot="punkt",
+        web_link="en webblänk",
     ),
 }
 _LABELS["nn"] = _LABELS["nb"]

@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 
 from exporter.model.language import primary_language
 from exporter.narrate.dates import speak_dates
+from exporter.narrate.labels import spoken_labels
 from exporter.narrate.lexicon import Lexicon
 
 # fmt: off
@@ -45,18 +46,19 @@ _POSSESSIVE_PHONEMES = re.compile(r"(\[\[[^\[\]]+)\]\]['\u2019]s(?!\w)")
 _SLASH_WORDS = re.compile(r"(?<![\w/])([^\W\d_]{3,})/(?=[^\W\d_]{3,}(?![\w/]))")
 
 
-def speak_url(url: str) -> str:
+def speak_url(url: str, language: str = "en") -> str:
     """The site's registered name, never the address: 'https://www.x.com/a?b' -> 'x dot com'."""
+    words = spoken_labels(language)
     try:
         host = urlsplit(url if "//" in url else f"//{url}").hostname or ""
         host = host.encode("ascii").decode("idna") if "xn--" in host else host
     except (ValueError, UnicodeError):
         host = ""
-    labels = [label for label in host.removeprefix("www.").split(".") if label]
-    if not labels or all(label.isdigit() for label in labels) or ":" in host:
-        return "a web link"
-    keep = 3 if len(labels) > 2 and len(labels[-1]) == 2 and labels[-2] in _SECOND_LEVEL else 2
-    return " dot ".join(labels[-keep:])
+    names = [name for name in host.removeprefix("www.").split(".") if name]
+    if not names or all(name.isdigit() for name in names) or ":" in host:
+        return words.web_link
+    keep = 3 if len(names) > 2 and len(names[-1]) == 2 and names[-2] in _SECOND_LEVEL else 2
+    return f" {words.dot} ".join(names[-keep:])
 
 
 def normalize(text: str, lexicon: Lexicon) -> str:
@@ -68,7 +70,7 @@ def normalize(text: str, lexicon: Lexicon) -> str:
     """
     rules, english = lexicon.rules, primary_language(lexicon.language) == "en"
     text = _SPACES.sub(" ", text).replace("[[", "[ [").replace("]]", "] ]")  # never phonemes
-    text = _URL.sub(_url, text)
+    text = _URL.sub(lambda m: _url(m, lexicon.language), text)
     text = _SPACED_DASH.sub(", ", text)
     text = _GLUED_DASH.sub(", ", text)
     text = _lookup(rules.words, lexicon.words, text)
@@ -124,14 +126,14 @@ def _lookup(pattern: re.Pattern[str] | None, table: Mapping[str, str], text: str
     return _sub(pattern, lambda m: table[m.group(0)], text)
 
 
-def _url(match: re.Match[str]) -> str:
+def _url(match: re.Match[str], language: str) -> str:
     """A web address in running text, as its site's name; trailing punctuation stays."""
     url = match.group(0)
     tail = len(url) - len(url.rstrip(_URL_TAIL))
     head = url[: len(url) - tail]
     while head.endswith(")") and head.count("(") < head.count(")"):
         head = head[:-1]
-    return speak_url(head) + url[len(head) :]
+    return speak_url(head, language) + url[len(head) :]
 
 
 def _abbreviation(match: re.Match[str], table: Mapping[str, str]) -> str:

@@ -71,7 +71,10 @@ def narrate_book(
     With `formats`, segments of those audiobook formats are encoded (into the cache) while
     later sentences are still being synthesized; `write_audiobooks` then finds them there.
     """
-    script = speech_script(book, lambda text: normalize(text, lexicon), speak_url)
+    language = book.meta.language
+    script = speech_script(
+        book, lambda text: normalize(text, lexicon), lambda url: speak_url(url, language)
+    )
     texts = [u.text for u in script.utterances]
     if on_start is not None:
         on_start(len(texts))
