@@ -165,3 +165,10 @@ def test_the_voice_follows_the_language_or_warns() -> None:
         assert messages == []
         assert book_voice(book("tlh"), None) is None
     assert [m.kind for m in messages] == ["voice"]
+
+
+def test_long_posts_are_judged_stretch_by_stretch() -> None:
+    """Stretches are classified apart: four Spanish pages outweigh three English ones."""
+    spanish, english = [SPANISH] * 4, [ENGLISH] * 4
+    assert detect_language(spanish * 4 + english * 3) == "es"
+    assert detect_language(english * 4 + spanish * 3) == "en"

@@ -8,8 +8,11 @@ from typing import Any
 
 from exporter.model.language import normalize_tag
 
-# Shorter stretches of text are too little for the detector to go on.
+# Less text than this is too little for the detector to go on.
 MIN_LETTERS = 20
+# Letters per classified stretch (each call costs ~1 ms plus its length), and the most read.
+CHUNK_LETTERS = 600
+MAX_LETTERS = 20_000
 _detector: Any = None
 
 
@@ -24,23 +27,29 @@ def _classifier() -> Any:
 
 
 def detect_language(texts: Iterable[str]) -> str | None:
-    """The language of most of the text, weighing each passage by its letters; None if too little.
+    """The language of most of the text, weighing each stretch by its letters; None if too little.
 
-    Each passage (a paragraph, say) is classified on its own, so a post written mostly in one
-    language with a few quotes in another gets the language of its larger part.
+    Consecutive passages (paragraphs, headings) are joined into stretches of about
+    CHUNK_LETTERS letters and each stretch is classified on its own, so a post mostly in one
+    language with a few quotes in another gets the language of its larger part. Only the first
+    MAX_LETTERS letters are read: enough to tell, and a long post costs no more than that.
     """
     letters: Counter[str] = Counter()
-    short: list[str] = []
+    chunk: list[str] = []
+    size = total = 0
     for text in texts:
-        if _letters(text) < MIN_LETTERS:
-            short.append(text)  # headings and captions, judged together at the end
-        else:
-            _count(text, letters)
-    rest = " ".join(short)
-    if _letters(rest) >= MIN_LETTERS:
-        _count(rest, letters)
+        count = _letters(text)
+        chunk.append(text)
+        size, total = size + count, total + count
+        if size >= CHUNK_LETTERS:
+            _count(" ".join(chunk), size, letters)
+            chunk, size = [], 0
+        if total >= MAX_LETTERS:
+            break
+    if size:
+        _count(" ".join(chunk), size, letters)
     letters.pop("", None)
-    if not letters:
+    if not letters or sum(letters.values()) < MIN_LETTERS:
         return None
     return min(letters.items(), key=lambda item: (-item[1], item[0]))[0]
 
@@ -50,7 +59,7 @@ def _letters(text: str) -> int:
     return sum(1 for c in text if c.isalpha())
 
 
-def _count(text: str, letters: Counter[str]) -> None:
-    """Classify one passage and add its letters to its language's count."""
+def _count(text: str, size: int, letters: Counter[str]) -> None:
+    """Classify one stretch of text and add its letters to its language's count."""
     language, _ = _classifier().classify(text)
-    letters[normalize_tag(str(language))] += _letters(text)
+    letters[normalize_tag(str(language))] += size
