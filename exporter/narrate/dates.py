@@ -8,9 +8,8 @@ from datetime import date
 from functools import cache
 
 from exporter.model.language import calendar_for, primary_language
+from exporter.narrate.numbers import has_number_words, number_words
 
-# num2words' names for the languages whose dates are spoken here.
-_NUM2WORDS = {"en": "en", "es": "es", "nb": "no", "nn": "no", "sv": "sv"}
 _EN_SHORT = {"Jan": 1, "Feb": 2, "Mar": 3, "Apr": 4, "Jun": 6, "Jul": 7, "Aug": 8, "Sep": 9,
              "Sept": 9, "Oct": 10, "Nov": 11, "Dec": 12}  # fmt: skip
 _ISO = re.compile(r"(?<![\w.\-\u2013/])(\d{4})-(\d\d)-(\d\d)(?![\w\-\u2013/]|\.\d)")
@@ -18,34 +17,24 @@ _ISO = re.compile(r"(?<![\w.\-\u2013/])(\d{4})-(\d\d)-(\d\d)(?![\w\-\u2013/]|\.\
 _NUMERIC = re.compile(r"(?<![\w/.,:])(\d{1,2})([/.])(\d{1,2})\2(\d{4}|\d\d)(?![\w/]|[.,]\d)")
 
 
-def _words(number: int, language: str, to: str = "cardinal") -> str:
-    """A number in words, in one of the languages num2words is asked for here."""
-    from num2words import num2words  # imported on first use: it loads every language
-
-    return str(num2words(number, lang=_NUM2WORDS[language], to=to))
-
-
 def _year(year: int, language: str) -> str:
     """A year as spoken: 'twenty twelve', 'dos mil doce', 'to tusen og tolv'."""
-    if language == "en":
-        return _words(year, "en", "year").replace(" and ", " ")
-    if language == "sv":  # num2words has no Swedish 'year'; the cardinal is how it is said
-        return _words(year, "sv")
-    return _words(year, language, "year")
+    words = number_words(year, language, "year")
+    return words.replace(" and ", " ") if language == "en" else words
 
 
 def _day(day: int, language: str) -> str:
     """A day of the month as spoken: an ordinal, except Spanish (a cardinal; 'primero')."""
     if language == "es":
-        return "primero" if day == 1 else _words(day, "es")
-    return _words(day, language, "ordinal")
+        return "primero" if day == 1 else number_words(day, "es")
+    return number_words(day, language, "ordinal")
 
 
 def spoken_date(year: int | None, month: int, day: int, language: str, month_first: bool) -> str:
     """One date in words in the language's own order; English follows the site's order."""
     primary = primary_language(language)
     calendar = calendar_for(primary)
-    if calendar is None or primary not in _NUM2WORDS:
+    if calendar is None or not has_number_words(primary):
         raise ValueError(f"no spoken dates for {language!r}")
     month_name, day_words = calendar.months[month - 1], _day(day, primary)
     year_words = _year(year, primary) if year is not None else ""
@@ -91,7 +80,7 @@ def speak_dates(text: str, language: str, month_first: bool) -> str:
     """
     primary = primary_language(language)
     patterns = _written(primary)
-    if patterns is None or primary not in _NUM2WORDS:
+    if patterns is None or not has_number_words(primary):
         return text
     calendar = calendar_for(primary)
     assert calendar is not None

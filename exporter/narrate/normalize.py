@@ -10,6 +10,7 @@ from exporter.model.language import primary_language
 from exporter.narrate.dates import speak_dates
 from exporter.narrate.labels import spoken_labels
 from exporter.narrate.lexicon import Lexicon
+from exporter.narrate.numbers import number_words
 
 # fmt: off
 _ROMAN = {"II": 2, "III": 3, "VI": 6, "VII": 7, "VIII": 8, "IX": 9, "XI": 11, "XII": 12,
@@ -95,8 +96,11 @@ def normalize(text: str, lexicon: Lexicon) -> str:
 
 
 def _ion_names(text: str, lexicon: Lexicon) -> str:
-    """Ion formulas as names ('Ca2+' is 'calcium ion'), said once: 'calcium ion (Ca2+)' drops
-    the formula in parentheses when the words before it already name the ion."""
+    """Ion formulas as names ('Ca2+' is 'calcium ion'), each said once.
+
+    A formula in parentheses right after words that already name the ion is dropped:
+    'a calcium ion (Ca2+) influx' is 'a calcium ion influx'.
+    """
     pattern = lexicon.rules.ions
     if pattern is None:
         return text
@@ -164,9 +168,7 @@ def _year(match: re.Match[str], quantity_ahead: re.Pattern[str]) -> str:
     number, plural = int(match.group(1)), match.group(2)
     if not 1100 <= number <= 2099 or quantity_ahead.match(match.string, match.end()):
         return match.group(0)
-    from num2words import num2words  # imported on first use: it loads every language
-
-    words = str(num2words(number, lang="en", to="year")).replace(" and ", " ")
+    words = number_words(number, "en", "year").replace(" and ", " ")
     if not plural:
         return words
     if number % 10:
