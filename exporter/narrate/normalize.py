@@ -66,8 +66,8 @@ def normalize(text: str, lexicon: Lexicon) -> str:
     """The spoken form of one sentence in the lexicon's language; the display never changes.
 
     English runs every rule; other languages run those their tables describe (dates, ions,
-    units, symbols, words, pronunciations) and leave numbers to the voice, which reads them
-    in its own language.
+    units, symbols, words) and leave numbers to the voice, which reads them in its own
+    language. The lexicon's `pronounce` entries are applied later, by `engine_text`.
     """
     rules, english = lexicon.rules, primary_language(lexicon.language) == "en"
     text = _SPACES.sub(" ", text).replace("[[", "[ [").replace("]]", "] ]")  # never phonemes
@@ -90,9 +90,17 @@ def normalize(text: str, lexicon: Lexicon) -> str:
     if english:
         text = _CAPS.sub(lambda m: _caps(m, lexicon), text)
         text = _NUMBER_HYPHEN.sub(" ", text)
-    text = _sub(rules.pronounce, lambda m: lexicon.spoken_pronunciation(m.group(0)), text)
-    text = _POSSESSIVE_PHONEMES.sub(r"\1z]]", text)
     return _SPACES.sub(" ", text).replace(" ,", ",").strip()
+
+
+def engine_text(spoken: str, lexicon: Lexicon) -> str:
+    """What the engine is given for a spoken sentence: the lexicon's pronunciations put in.
+
+    The spoken sentence itself (transcript, read-along) keeps the words as written; only the
+    engine sees respellings and `[[phonemes]]`.
+    """
+    text = _sub(lexicon.rules.pronounce, lambda m: lexicon.spoken_pronunciation(m.group(0)), spoken)
+    return _POSSESSIVE_PHONEMES.sub(r"\1z]]", text)
 
 
 def _ion_names(text: str, lexicon: Lexicon) -> str:

@@ -14,7 +14,7 @@ from exporter.model.book import Book
 from exporter.narrate.cache import AudioCache
 from exporter.narrate.engines import espeak as tts
 from exporter.narrate.lexicon import Lexicon
-from exporter.narrate.normalize import normalize, speak_url
+from exporter.narrate.normalize import engine_text, normalize, speak_url
 from exporter.narrate.script import Script, speech_script
 from exporter.narrate.synthesis import EngineFactory, NarrationStats, narrate, sample_count
 from exporter.narrate.timeline import Timeline, build_timeline, webvtt
@@ -75,7 +75,7 @@ def narrate_book(
     script = speech_script(
         book, lambda text: normalize(text, lexicon), lambda url: speak_url(url, language)
     )
-    texts = [u.text for u in script.utterances]
+    texts = [engine_text(u.text, lexicon) for u in script.utterances]
     if on_start is not None:
         on_start(len(texts))
     voice_id = book_voice(book, voice)

@@ -11,7 +11,7 @@ from pathlib import Path
 from exporter.atomic import write_atomic
 from exporter.errors import ExporterError
 from exporter.narrate.engines import espeak as tts
-from exporter.narrate.normalize import normalize
+from exporter.narrate.normalize import engine_text, normalize
 from exporter.run.lexicons import load_lexicon
 from exporter.run.settings import LEXICON_NAME
 
@@ -48,7 +48,7 @@ def say(
     if not text.strip():
         raise ExporterError("say: nothing to say (the text is empty)")
     lexicon = load_lexicon(lexicons, language)
-    spoken = normalize(text, lexicon)
+    spoken = engine_text(normalize(text, lexicon), lexicon)
     engine = tts.open_engine(voice or language, rate)
     pcm = engine.synthesize(spoken)
     if not pcm:
