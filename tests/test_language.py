@@ -172,3 +172,28 @@ def test_long_posts_are_judged_stretch_by_stretch() -> None:
     spanish, english = [SPANISH] * 4, [ENGLISH] * 4
     assert detect_language(spanish * 4 + english * 3) == "es"
     assert detect_language(english * 4 + spanish * 3) == "en"
+
+
+def test_a_bad_language_option_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`--language` must be a language tag: exit 2 with one line, nothing built."""
+    from exporter.cli import main
+
+    post = _post(tmp_path / "src", "post", ENGLISH)
+    out = tmp_path / "out"
+    assert main(["build", str(post), "-o", str(out), "--no-audio", "--language", "x y"]) == 2
+    assert capsys.readouterr().err.count("\n") == 1
+    assert not (out / "post.epub").exists()
+
+
+def test_the_site_setting_reaches_the_built_book(tmp_path: Path) -> None:
+    """`exporter build --language nb` makes a post without `lang` a Norwegian book."""
+    from exporter.cli import main
+
+    post = _post(tmp_path / "src", "post", ENGLISH)
+    out = tmp_path / "out"
+    assert main(["build", str(post), "-o", str(out), "--no-audio", "--language", "nb"]) == 0
+    with zipfile.ZipFile(out / "post.epub") as archive:
+        opf = archive.read(next(n for n in archive.namelist() if n.endswith(".opf"))).decode()
+    assert "<dc:language>nb</dc:language>" in opf
