@@ -109,14 +109,15 @@ def _plain_encode(pcm: bytes, rate: int, folder: Path) -> None:
 
 def step_baseline(post: str, work: str) -> None:
     """The same spoken text through eSpeak NG in one WAV, then a plain encode."""
-    from exporter.narrate.normalize import load_lexicon, normalize, speak_url
+    from exporter.narrate.normalize import normalize, speak_url
     from exporter.narrate.script import speech_script
     from exporter.run.audiobook import narrate_book  # noqa: F401  (same imports as the build)
+    from exporter.run.lexicons import load_lexicon
     from exporter.run.load import load_book
 
     book = load_book(Path(post))
     lexicon = load_lexicon()
-    script = speech_script(book, lambda t: normalize(t, lexicon, "en"), speak_url)
+    script = speech_script(book, lambda t: normalize(t, lexicon), speak_url)
     text = "\n\n".join(u.text for u in script.utterances)
     started = time.perf_counter()
     pcm, rate = _espeak_one_wav(text)

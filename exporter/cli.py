@@ -10,6 +10,8 @@ from pathlib import Path
 
 from exporter import __version__, signals
 from exporter.errors import ExporterError, UsageError
+from exporter.model.language import normalize_tag
+from exporter.read.config import DATE_ORDERS
 from exporter.run.pipeline import Settings, run
 from exporter.run.progress import PlainReporter, RichReporter, is_interactive
 
@@ -105,6 +107,18 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="rebuild every post, even those whose source and settings did not change",
     )
+    build.add_argument(
+        "--language",
+        metavar="TAG",
+        help="the site's language (es, nb, en-GB, ...) for posts whose front matter has no "
+        "lang; default: exporter.yaml in the source folder, else detected from the text",
+    )
+    build.add_argument(
+        "--dates",
+        choices=DATE_ORDERS,
+        help="how the site writes numeric dates such as 4/5/2012 (default: exporter.yaml, "
+        "else month-first for US English and day-first for other languages)",
+    )
     audio = build.add_argument_group("narration")
     audio.add_argument(
         "--no-audio", action="store_true", help="build the EPUB only: no narration at all"
@@ -163,6 +177,26 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--images", type=Path, metavar="DIR", help="as given to build")
     check.add_argument("--no-epubcheck", action="store_true", help="skip EPUBCheck")
 
+    say = commands.add_parser(
+        "say",
+        help="speak a word or sentence with the lexicon into a WAV file, to try a pronunciation",
+    )
+    say.add_argument("text", help="what to say, as it would appear in a post")
+    say.add_argument(
+        "-o", "--out", type=Path, default=Path("say.wav"), help="the WAV file (default say.wav)"
+    )
+    say.add_argument("--voice", help="eSpeak NG voice: id, name or language")
+    say.add_argument("--rate", type=int, help="speaking rate in words per minute (default 200)")
+    say.add_argument("--language", default="en", metavar="TAG", help="the text's language")
+    say.add_argument(
+        "--lexicon",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="lexicon file over the shipped one (repeatable); default: ./lexicon.yaml, "
+        "else source/lexicon.yaml, when one exists",
+    )
     commands.add_parser("voices", help="list the installed text-to-speech voices")
     clean = commands.add_parser("clean-cache", help="delete the sentence audio cache")
     clean.add_argument("--cache", type=Path, metavar="DIR", help="the cache folder to clear")
@@ -192,7 +226,11 @@ def _build(args: argparse.Namespace) -> int:
         force=args.force,
         anthology=args.anthology,
         images_dir=args.images,
+        language=normalize_tag(args.language) if args.language else None,
+        dates=args.dates,
     )
+    if args.language and not settings.language:
+        raise UsageError(f"--language {args.language}: not a language tag such as es or en-GB")
     for lexicon in settings.lexicons:
         if not lexicon.is_file():
             raise UsageError(f"--lexicon {lexicon}: no such file")
@@ -223,6 +261,27 @@ def _check(args: argparse.Namespace) -> int:
     posts = sum(1 for c in checks if c.post)
     print(f"Checked {posts} post(s): {posts - bad} ok, {bad} with problems")
     return 1 if bad else 0
+
+
+def _say(args: argparse.Namespace) -> int:
+    """Run `exporter say`."""
+    from exporter.run.say import default_lexicons, say
+
+    for lexicon in args.lexicon:
+        if not lexicon.is_file():
+            raise UsageError(f"--lexicon {lexicon}: no such file")
+    language = normalize_tag(args.language)
+    if not language:
+        raise UsageError(f"--language {args.language}: not a language tag such as es or en-GB")
+    lexicons = args.lexicon or default_lexicons()
+    said = say(
+        args.text, args.out, lexicons=lexicons, language=language, voice=args.voice,
+        rate=args.rate,
+    )  # fmt: skip
+    used = ", ".join(str(p) for p in lexicons) or "the shipped lexicon only"
+    print(f"said: {said.spoken}")
+    print(f"wrote {said.path} ({said.seconds:.1f} s, voice {said.voice}; lexicon: {used})")
+    return 0
 
 
 def _voices(args: argparse.Namespace) -> int:
@@ -263,6 +322,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "dump": _dump,
         "check": _check,
         "voices": _voices,
+        "say": _say,
         "clean-cache": _clean_cache,
     }
     try:

@@ -13,8 +13,8 @@ import numpy as np
 import pytest
 
 from exporter.narrate.cache import AudioCache
-from exporter.narrate.normalize import load_lexicon
 from exporter.run.audiobook import narrate_book
+from exporter.run.lexicons import load_lexicon
 from exporter.run.load import load_book
 
 from .conftest import SEED, Built

@@ -17,11 +17,11 @@ import pytest
 from exporter.errors import AudioError
 from exporter.narrate import timeline as timeline_module
 from exporter.narrate.cache import AudioCache
-from exporter.narrate.normalize import load_lexicon
 from exporter.narrate.script import Script, Utterance
 from exporter.narrate.synthesis import NarrationStats
 from exporter.narrate.timeline import GRID, build_timeline
 from exporter.run.audiobook import Narrated, encode_segments, narrate_book
+from exporter.run.lexicons import load_lexicon
 from exporter.run.load import load_book
 from exporter.write.audio.assemble import (
     ChapterMark,

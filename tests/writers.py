@@ -8,9 +8,10 @@ eSpeak NG's run-to-run jitter; the end-to-end tests cover the real engine.
 from __future__ import annotations
 
 from exporter.model.book import Book
-from exporter.narrate.normalize import load_lexicon, normalize, speak_url
+from exporter.narrate.normalize import normalize, speak_url
 from exporter.narrate.script import Script, speech_script
 from exporter.narrate.timeline import Timeline, build_timeline
+from exporter.run.lexicons import load_lexicon
 from exporter.write.epub.pages import chapter_file_name
 from exporter.write.epub.smil import chapter_overlay, smil_document
 from exporter.write.epub.xhtml import chapter_document
@@ -21,9 +22,11 @@ SAMPLE_RATE = 22050
 
 def script_of(book: Book) -> Script:
     """The speech script of a book, normalized with the shipped lexicon."""
-    lexicon = load_lexicon()
     language = book.meta.language
-    return speech_script(book, lambda text: normalize(text, lexicon, language), speak_url)
+    lexicon = load_lexicon(language=language)
+    return speech_script(
+        book, lambda text: normalize(text, lexicon), lambda url: speak_url(url, language)
+    )
 
 
 def speech_dump(book: Book) -> str:

@@ -22,6 +22,8 @@ from exporter.model.book import (
     Table,
     plain_text,
 )
+from exporter.model.language import long_date
+from exporter.narrate.labels import SpokenLabels, spoken_labels
 
 # Silence after an utterance, in milliseconds, by what comes next.
 PAUSE_SENTENCE = 300
@@ -61,9 +63,10 @@ Speak = Callable[[str], str]
 class _Builder:
     """Accumulates utterances while walking the book."""
 
-    def __init__(self, speak: Speak, site_name: Speak) -> None:
+    def __init__(self, speak: Speak, site_name: Speak, labels: SpokenLabels) -> None:
         self.speak = speak
         self.site_name = site_name
+        self.labels = labels
         self.items: list[Utterance] = []
         self.chapter = 0
 
@@ -102,10 +105,15 @@ class _Builder:
             self.say(block.title, block.id, PAUSE_HEADING)
             self.blocks(block.blocks)
         elif isinstance(block, Quote):
-            source = f" from {self.site_name(block.cite)}" if block.cite else ""
-            self.say(f"Quote{source}.", None, PAUSE_PARAGRAPH)
+            labels = self.labels
+            opening = (
+                labels.quote_from.format(source=self.site_name(block.cite))
+                if block.cite
+                else labels.quote
+            )
+            self.say(opening, None, PAUSE_PARAGRAPH)
             self.blocks(block.blocks)
-            self.say("End of quote.", None, PAUSE_PARAGRAPH)
+            self.say(labels.end_of_quote, None, PAUSE_PARAGRAPH)
         elif isinstance(block, ListBlock):
             for item in block.items:
                 self.blocks(item)
@@ -113,17 +121,16 @@ class _Builder:
             self.table(block)
         elif isinstance(block, CodeBlock):
             lines = len(block.text.splitlines())
-            noun = "line" if lines == 1 else "lines"
-            self.say(
-                f"A code example of {lines} {noun} follows in the text.", None, PAUSE_PARAGRAPH
-            )
+            said = self.labels.code_one if lines == 1 else self.labels.code_many
+            self.say(said.format(lines=lines), None, PAUSE_PARAGRAPH)
         elif isinstance(block, Figure):
-            self.say(f"Image: {block.alt}." if block.alt else "An image.", None)
+            labels = self.labels
+            self.say(labels.image.format(alt=block.alt) if block.alt else labels.an_image, None)
             self.inlines(block.caption)
         elif isinstance(block, Embed):
-            kind = block.kind[:1].upper() + block.kind[1:]
+            kind = self.labels.kind(block.kind)
             what = f"{kind}: {block.title}" if block.title else kind
-            self.say(f"{what}. Available online, not in this recording.", None, PAUSE_PARAGRAPH)
+            self.say(self.labels.embed.format(what=what), None, PAUSE_PARAGRAPH)
 
     def table(self, table: Table) -> None:
         """Say a table row by row, each data cell after its column header."""
@@ -133,7 +140,7 @@ class _Builder:
             if all(cell.header for cell in row):
                 header = tuple(plain_text(cell.content).strip() for cell in row)
                 named = ", ".join(label for label in header if label)
-                self.say(f"A table with the columns {named}.", None, PAUSE_PARAGRAPH)
+                self.say(self.labels.table.format(columns=named), None, PAUSE_PARAGRAPH)
                 continue
             for column, cell in enumerate(row):
                 label = header[column] if column < len(header) and not cell.header else ""
@@ -153,24 +160,25 @@ class _Builder:
             self.say(section.title, section.id, PAUSE_HEADING)
             self.blocks(section.blocks)
         for note in chapter.footnotes:
-            self.say(f"Footnote {note.label}.", None, PAUSE_SENTENCE)
+            self.say(self.labels.footnote.format(label=note.label), None, PAUSE_SENTENCE)
             self.blocks(note.blocks)
 
 
 def opening_text(book: Book) -> str:
     """The announcement that opens the narration: title, author or site, and date."""
     meta = book.meta
+    labels = spoken_labels(meta.language)
     parts = [meta.title.rstrip(".") + "."]
     if meta.author:
-        parts.append(f"By {meta.author}.")
+        parts.append(labels.by.format(author=meta.author))
     if meta.date:
-        parts.append(f"Published {meta.date.strftime('%B')} {meta.date.day}, {meta.date.year}.")
+        parts.append(labels.published.format(date=long_date(meta.date.date(), meta.language)))
     return " ".join(parts)
 
 
 def speech_script(book: Book, speak: Speak, site_name: Speak) -> Script:
-    """The narration of a book: the opening, then every chapter in reading order."""
-    builder = _Builder(speak, site_name)
+    """The narration of a book, in its language: the opening, then every chapter in order."""
+    builder = _Builder(speak, site_name, spoken_labels(book.meta.language))
     builder.say(opening_text(book), None, PAUSE_CHAPTER)
     for index, chapter in enumerate(book.chapters):
         builder.chapter = index

@@ -16,6 +16,7 @@ from slugify import slugify
 
 from exporter.errors import ExporterError, FrontMatterError, NotAPost, PostEncodingError
 from exporter.model.book import Metadata
+from exporter.model.language import normalize_tag
 
 _FENCE = re.compile(r"^---[ \t]*$", re.MULTILINE)
 _INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u00ad]")
@@ -138,11 +139,11 @@ def post_metadata(path: Path, fields: dict[str, Any]) -> Metadata:
     if not _TAG.sub("", title).strip():
         title = _title_from_file(path)
     author = clean_title(_scalar(fields.get("author"))) or site or "Unknown author"
-    language = _scalar(fields.get("lang") or fields.get("language")) or "en"
+    language = normalize_tag(_scalar(fields.get("lang") or fields.get("language")))
     return Metadata(
         title=title,
         author=author,
-        language=language.replace("_", "-"),
+        language=language,  # '' when the front matter does not say: settled by run.load
         slug=post_slug(path, permalink),
         identifier=_identifier(path, permalink, fields.get("ID")),
         date=_post_date(path, fields.get("post_date")),

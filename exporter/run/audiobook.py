@@ -7,12 +7,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from exporter import log
 from exporter.atomic import write_atomic
 from exporter.errors import AudioError
 from exporter.model.book import Book
 from exporter.narrate.cache import AudioCache
 from exporter.narrate.engines import espeak as tts
-from exporter.narrate.normalize import Lexicon, normalize, speak_url
+from exporter.narrate.lexicon import Lexicon
+from exporter.narrate.normalize import engine_text, normalize, speak_url
 from exporter.narrate.script import Script, speech_script
 from exporter.narrate.synthesis import EngineFactory, NarrationStats, narrate, sample_count
 from exporter.narrate.timeline import Timeline, build_timeline
@@ -37,7 +39,10 @@ class Narrated:
 
 
 def book_voice(book: Book, voice: str | None) -> str | None:
-    """The voice asked for, else one for the book's language when eSpeak has it, else default."""
+    """The voice asked for, else eSpeak's voice for the book's language, else the default.
+
+    When eSpeak NG has no voice for the language, a warning says so and the default is used.
+    """
     if voice:
         return voice
     language = book.meta.language.lower()
@@ -46,6 +51,7 @@ def book_voice(book: Book, voice: str | None) -> str | None:
     for candidate in (language, language.split("-")[0]):
         if candidate in names or f"gmw/{candidate}" in names:
             return candidate
+    log.warn("voice", f"no eSpeak NG voice for language {book.meta.language!r}: default voice")
     return None
 
 
@@ -67,8 +73,10 @@ def narrate_book(
     later sentences are still being synthesized; `write_audiobooks` then finds them there.
     """
     language = book.meta.language
-    script = speech_script(book, lambda text: normalize(text, lexicon, language), speak_url)
-    texts = [u.text for u in script.utterances]
+    script = speech_script(
+        book, lambda text: normalize(text, lexicon), lambda url: speak_url(url, language)
+    )
+    texts = [engine_text(u.text, lexicon) for u in script.utterances]
     if on_start is not None:
         on_start(len(texts))
     voice_id = book_voice(book, voice)

@@ -2,24 +2,68 @@
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 from pathlib import Path
 
+from exporter import log
 from exporter.clean.html import clean_html
 from exporter.clean.images import embed_images
+from exporter.clean.language import detect_language
 from exporter.clean.sentences import split_sentences
 from exporter.errors import EmptyPostError
-from exporter.model.book import Book, Chapter
-from exporter.model.text import block_texts, words
-from exporter.model.walk import body_blocks
+from exporter.model.book import Book, Chapter, CodeBlock, Metadata
+from exporter.model.text import block_texts, book_texts, words
+from exporter.model.walk import body_blocks, map_chapter
 from exporter.read.body import prepare_body
+from exporter.read.config import SiteConfig, find_site_config, read_site_config
 from exporter.read.post import Post, read_post
 
+FALLBACK_LANGUAGE = "en"
 
-def book_from_post(post: Post, images_dir: Path | None = None) -> Book:
+
+def site_config(post: Path, language: str | None = None, dates: str | None = None) -> SiteConfig:
+    """The site settings for a post: the command line's, else its folder's `exporter.yaml`."""
+    found = find_site_config(post)
+    from_file = _read_config(found) if found else SiteConfig()
+    return SiteConfig(language or from_file.language, dates or from_file.dates)
+
+
+@functools.lru_cache(maxsize=64)
+def _read_config(path: Path) -> SiteConfig:
+    """Read one settings file once per process."""
+    return read_site_config(path)
+
+
+def post_language(meta: Metadata, chapters: tuple[Chapter, ...], site: SiteConfig) -> str:
+    """The front matter's language, else the site's, else the language of most of the text."""
+    if meta.language:
+        return meta.language
+    if site.language:
+        return site.language
+    prose = tuple(_without_code(chapter) for chapter in chapters)
+    detected = detect_language(book_texts(Book(meta, prose)))
+    if detected is None:
+        log.warn("language", f"too little text to tell its language: {FALLBACK_LANGUAGE} assumed")
+        return FALLBACK_LANGUAGE
+    return detected
+
+
+def _without_code(chapter: Chapter) -> Chapter:
+    """A chapter without its code blocks, whose words are no human language."""
+    return map_chapter(
+        chapter, lambda blocks: tuple(b for b in blocks if not isinstance(b, CodeBlock))
+    )
+
+
+def book_from_post(
+    post: Post, images_dir: Path | None = None, site: SiteConfig | None = None
+) -> Book:
     """Clean a read post into a segmented Book; refuse a post with nothing readable in it.
 
     Site-relative images (and images on the post's own site) are embedded when `images_dir`
-    holds them; remote images are never fetched.
+    holds them; remote images are never fetched. The book's language is settled here (see
+    `post_language`), before sentences are split, which depends on it.
     """
     prepared = prepare_body(post.body)
     chapters = clean_html(prepared.html, post.meta.title)
@@ -32,12 +76,14 @@ def book_from_post(post: Post, images_dir: Path | None = None) -> Book:
             reason = "body has no readable text"
         raise EmptyPostError(post.path, reason, post.body_line)
     chapters, resources = embed_images(chapters, images_dir, post.meta.site)
-    return split_sentences(Book(post.meta, chapters, resources))
+    language = post_language(post.meta, chapters, site or site_config(post.path))
+    meta = dataclasses.replace(post.meta, language=language)
+    return split_sentences(Book(meta, chapters, resources))
 
 
-def load_book(path: Path, images_dir: Path | None = None) -> Book:
+def load_book(path: Path, images_dir: Path | None = None, site: SiteConfig | None = None) -> Book:
     """Read and clean one post file into a Book."""
-    return book_from_post(read_post(path), images_dir)
+    return book_from_post(read_post(path), images_dir, site)
 
 
 def _readable(chapters: tuple[Chapter, ...]) -> bool:

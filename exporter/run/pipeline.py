@@ -11,6 +11,7 @@ from pathlib import Path
 
 from exporter.errors import NarrationError
 from exporter.narrate.cache import AudioCache, default_cache_dir
+from exporter.read.config import find_site_config
 from exporter.run.progress import PlainReporter, Reporter
 from exporter.run.report import PostResult, Report
 from exporter.run.settings import Settings, Source, discover, lexicon_files
@@ -41,10 +42,14 @@ def post_fingerprint(path: Path, settings: Settings) -> str:
             settings.rate,
             str(settings.images_dir or ""),
             engine,
+            settings.language,
+            settings.dates,
         ],
         sort_keys=True,
     )
-    return fingerprint(path, shape, lexicon_files(path, settings) if settings.narrate else [])
+    config = find_site_config(path)
+    extra = lexicon_files(path, settings) if settings.narrate else []
+    return fingerprint(path, shape, extra + ([config] if config else []))
 
 
 def check_narration(settings: Settings) -> str:

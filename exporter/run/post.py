@@ -11,7 +11,7 @@ from exporter.log import LogMessage
 from exporter.model.book import Book
 from exporter.model.text import word_count
 from exporter.narrate.cache import AudioCache, default_cache_dir
-from exporter.narrate.normalize import Lexicon, load_lexicon
+from exporter.narrate.lexicon import Lexicon
 from exporter.read.post import Post, read_post
 from exporter.run.audiobook import (
     narrate_book,
@@ -19,12 +19,16 @@ from exporter.run.audiobook import (
     write_audiobooks,
     write_transcript,
 )
-from exporter.run.load import book_from_post, load_book
+from exporter.run.lexicons import load_lexicon
+from exporter.run.load import book_from_post, load_book, site_config
 from exporter.run.progress import Reporter
 from exporter.run.report import PostResult
 from exporter.run.settings import Settings, Source, lexicon_files
 from exporter.write.epub.package import write_epub
 from exporter.write.outputs import Outputs
+
+# The engine whose phonemes the lexicon's `pronounce` entries are given in.
+LEXICON_ENGINE = "espeak"
 
 
 @dataclass
@@ -34,14 +38,19 @@ class BuildContext:
     settings: Settings
     reporter: Reporter
     cache: AudioCache
-    lexicons: dict[Path, Lexicon] = field(default_factory=dict)
+    lexicons: dict[tuple[Path, str], Lexicon] = field(default_factory=dict)
 
-    def lexicon_for(self, post: Path) -> Lexicon:
-        """The shipped lexicon, then a `lexicon.yaml` beside the post, then --lexicon files."""
-        folder = post.parent.resolve()
-        if folder not in self.lexicons:
-            self.lexicons[folder] = load_lexicon(lexicon_files(post, self.settings))
-        return self.lexicons[folder]
+    def lexicon_for(self, post: Path, language: str) -> Lexicon:
+        """The shipped lexicon, then a `lexicon.yaml` beside the post, then --lexicon files.
+
+        Built for the post's language, the engine, and the site's way of writing dates.
+        """
+        key = (post.parent.resolve(), language)
+        if key not in self.lexicons:
+            dates = site_config(post, self.settings.language, self.settings.dates).dates
+            files = lexicon_files(post, self.settings)
+            self.lexicons[key] = load_lexicon(files, language, LEXICON_ENGINE, dates)
+        return self.lexicons[key]
 
 
 def _skip_reason(post: Post, settings: Settings) -> str:
@@ -82,7 +91,7 @@ def _narrate(book: Book, lexicon_from: Path, ctx: BuildContext, result: PostResu
         targets.append(("mp3", scratch))  # the read-along needs MP3 even when not asked for
     narrated = narrate_book(
         book,
-        lexicon=ctx.lexicon_for(lexicon_from),
+        lexicon=ctx.lexicon_for(lexicon_from, book.meta.language),
         cache=ctx.cache,
         voice=settings.voice,
         rate=settings.rate,
@@ -132,7 +141,8 @@ def _build_source(source: Source, ctx: BuildContext) -> PostResult:
         return read
     post = read
     try:
-        book = book_from_post(post, ctx.settings.images_dir)
+        site = site_config(post.path, ctx.settings.language, ctx.settings.dates)
+        book = book_from_post(post, ctx.settings.images_dir, site)
         epub_path = Outputs(ctx.settings.out_dir, book.meta.slug).epub
         write_epub(book, epub_path)
     except ExporterError as exc:
@@ -162,7 +172,13 @@ def _build_anthology(
     from exporter.clean.anthology import make_anthology  # only anthology runs need it
 
     try:
-        books = [load_book(path, ctx.settings.images_dir) for path in posts]
+        settings = ctx.settings
+        books = [
+            load_book(
+                path, settings.images_dir, site_config(path, settings.language, settings.dates)
+            )
+            for path in posts
+        ]
         book = make_anthology(title, slug, books)
         epub_path = Outputs(ctx.settings.out_dir, slug).epub
         ctx.reporter.stage(slug, "writing the anthology EPUB", 1)

@@ -28,6 +28,8 @@ class Settings:
     anthology: str | None = None
     images_dir: Path | None = None
     strict: bool = False
+    language: str | None = None
+    dates: str | None = None
 
 
 @dataclass(frozen=True)

@@ -114,6 +114,10 @@ class _Backend:
         setattr(espeak_driver, "print", _quiet_print)  # noqa: B010  (module global, not attr)
         self.done = threading.Event()
         setattr(espeak_driver, "time", _LoopClock(self.done))  # noqa: B010  (the loop's only use)
+        # The driver passes `CHARS_UTF8` as its flags: adding PHONEMES makes `[[...]]` eSpeak
+        # phoneme mnemonics (the lexicon's `espeak:` pronunciations); normalize() keeps "[["
+        # of the text itself from ever reaching the engine.
+        setattr(espeak_lib, "CHARS_UTF8", espeak_lib.CHARS_UTF8 | espeak_lib.PHONEMES)  # noqa: B010
         self.dll: Any = espeak_lib.dll
         self.dll.espeak_Info.restype = ctypes.c_char_p
         self.dll.espeak_Info.argtypes = [ctypes.c_void_p]

@@ -23,7 +23,8 @@ _HEADER = struct.Struct(">4sHIQ")  # magic, version, packets, samples fed
 # fmt: off
 _ISO639_2 = {"en": "eng", "de": "ger", "fr": "fre", "es": "spa", "it": "ita", "nl": "dut",
              "pt": "por", "sv": "swe", "da": "dan", "no": "nor", "fi": "fin", "pl": "pol",
-             "cs": "cze", "ru": "rus", "uk": "ukr", "ja": "jpn", "zh": "chi", "ko": "kor"}
+             "cs": "cze", "ru": "rus", "uk": "ukr", "ja": "jpn", "zh": "chi", "ko": "kor",
+             "nb": "nob", "nn": "nno"}
 # fmt: on
 
 

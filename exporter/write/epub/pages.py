@@ -9,6 +9,7 @@ from html import escape
 from urllib.parse import quote, urlsplit
 
 from exporter.model.book import Book, Metadata
+from exporter.model.language import long_date
 
 STYLESHEET_HREF = "style/epub.css"
 CORE_IMAGE_TYPES = frozenset(
@@ -138,10 +139,11 @@ def xhtml_document(title: str, language: str, body: str, css_href: str = STYLESH
     )
 
 
-def _date_line(date: datetime) -> str:
-    """The publication date as a machine-readable, language-neutral ISO date."""
-    day = date.date().isoformat()
-    return f'<p class="date"><time datetime="{day}">{day}</time></p>'
+def _date_line(date: datetime, language: str) -> str:
+    """The publication date written the way the book's language writes it, ISO for machines."""
+    day = date.date()
+    shown = esc(long_date(day, language))
+    return f'<p class="date"><time datetime="{day.isoformat()}">{shown}</time></p>'
 
 
 def title_page_body(meta: Metadata, title: str) -> str:
@@ -153,7 +155,7 @@ def title_page_body(meta: Metadata, title: str) -> str:
     if meta.author.strip():
         parts.append(f'<p class="author">{esc(meta.author.strip())}</p>')
     if meta.date is not None:
-        parts.append(_date_line(meta.date))
+        parts.append(_date_line(meta.date, meta.language))
     if meta.site.strip():
         parts.append(f'<p class="site">{esc(meta.site.strip())}</p>')
     source = web_url(meta.source_url or "")
