@@ -9,7 +9,8 @@ from exporter.check.epubcheck import epubcheck_missing, run_epubcheck_many
 from exporter.check.fidelity import check_post
 from exporter.errors import NotAPost, PostError
 from exporter.read.post import read_post
-from exporter.run.settings import Source, discover
+from exporter.run.names import name_sources
+from exporter.run.settings import Settings, Source, discover
 from exporter.write.outputs import Outputs
 
 
@@ -44,7 +45,7 @@ class PostCheck:
 def _books(source: Source, out_dir: Path) -> tuple[Path, ...] | None:
     """The built EPUBs of a post (the e-book, then the read-along); None when it is not a post."""
     try:
-        names = Outputs(out_dir, read_post(source.path).meta.slug)
+        names = Outputs(out_dir, source.slug or read_post(source.path).meta.slug)
     except NotAPost:
         return None if not source.explicit else ()
     except (PostError, OSError):
@@ -57,7 +58,7 @@ def check_posts(
 ) -> tuple[list[PostCheck], str]:
     """Check every post found under the paths; also the reason EPUBCheck was not run ('')."""
     checks: list[PostCheck] = []
-    for source in discover(paths):
+    for source in name_sources(discover(paths), Settings(out_dir=out_dir)):
         books = _books(source, out_dir)
         if books is None:
             checks.append(PostCheck(source.path, (), (), post=False))

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import yaml
 from slugify import slugify
@@ -35,6 +35,7 @@ class Post:
     body_line: int
     published: bool
     post_type: str
+    post_id: str = ""
 
 
 def read_post(path: Path) -> Post:
@@ -55,6 +56,7 @@ def read_post(path: Path) -> Post:
         body_line=body_line,
         published=_truthy(fields.get("published", True)),
         post_type=_post_type(path, fields),
+        post_id=_scalar(fields.get("ID")),
     )
 
 
@@ -131,7 +133,7 @@ def clean_title(value: object) -> str:
 
 def post_metadata(path: Path, fields: dict[str, Any]) -> Metadata:
     """Derive the book's metadata from front-matter fields and the file name."""
-    permalink = _scalar(fields.get("permalink"))
+    permalink = _decoded(_scalar(fields.get("permalink")))
     site = urlsplit(permalink).hostname or "" if permalink else ""
     site = site.removeprefix("www.")
     title = clean_title(_scalar(fields.get("post_title")))
@@ -150,6 +152,16 @@ def post_metadata(path: Path, fields: dict[str, Any]) -> Metadata:
         description=_excerpt(_scalar(fields.get("post_excerpt"))),
         site=site,
     )
+
+
+def _decoded(permalink: str) -> str:
+    """A permalink with its percent-encoded UTF-8 decoded (`l%C3%A6ring` → `læring`), once;
+    left as it is when the escapes are not UTF-8 or would decode to spaces or controls."""
+    try:
+        text = unquote(permalink, errors="strict")
+    except UnicodeDecodeError:
+        return permalink
+    return permalink if any(c.isspace() or ord(c) < 32 for c in text) else text
 
 
 def post_slug(path: Path, permalink: str) -> str:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from exporter import log
-from exporter.errors import ExporterError, NotAPost, PostError
+from exporter.errors import EmptyPostError, ExporterError, NotAPost, PostError
 from exporter.log import LogMessage
 from exporter.model.book import Book
 from exporter.model.text import word_count
@@ -20,6 +21,7 @@ from exporter.run.audiobook import (
     write_transcript,
 )
 from exporter.run.load import book_from_post, load_book
+from exporter.run.names import skip_reason
 from exporter.run.progress import Reporter
 from exporter.run.report import PostResult
 from exporter.run.settings import Settings, Source, lexicon_files
@@ -44,15 +46,6 @@ class BuildContext:
         return self.lexicons[folder]
 
 
-def _skip_reason(post: Post, settings: Settings) -> str:
-    """Why a post is left out of this build ('' when it is built)."""
-    if not settings.include_drafts and (post.post_type == "draft" or not post.published):
-        return "draft (use --include-drafts to build it)"
-    if settings.posts_only and post.post_type == "page":
-        return "page (left out by --posts-only)"
-    return ""
-
-
 def read_source(source: Source, settings: Settings) -> Post | PostResult:
     """Read a post, or say why it is skipped or failed."""
     try:
@@ -66,7 +59,7 @@ def read_source(source: Source, settings: Settings) -> Post | PostResult:
         return PostResult(source.path, "failed", str(exc))
     except OSError as exc:
         return PostResult(source.path, "failed", f"{source.path}: cannot read: {exc.strerror}")
-    if skip := _skip_reason(post, settings):
+    if skip := skip_reason(post, settings):
         return PostResult(source.path, "skipped", f"{source.path}: {skip}")
     return post
 
@@ -112,6 +105,8 @@ def _narrate(book: Book, lexicon_from: Path, ctx: BuildContext, result: PostResu
 def build_source(source: Source, ctx: BuildContext) -> PostResult:
     """Build one post, collecting its warnings; with --strict a warning fails the post."""
     with log.collecting() as messages:
+        for note in source.notes:
+            log.warn("output-name-clash", note)
         result = _build_source(source, ctx)
     return _with_warnings(result, messages, ctx.settings.strict)
 
@@ -131,10 +126,14 @@ def _build_source(source: Source, ctx: BuildContext) -> PostResult:
     if isinstance(read, PostResult):
         return read
     post = read
+    if source.slug:
+        post = dataclasses.replace(post, meta=dataclasses.replace(post.meta, slug=source.slug))
     try:
         book = book_from_post(post, ctx.settings.images_dir)
         epub_path = Outputs(ctx.settings.out_dir, book.meta.slug).epub
         write_epub(book, epub_path)
+    except EmptyPostError as exc:  # nothing a reader could read: not a failure
+        return PostResult(source.path, "skipped", str(exc))
     except ExporterError as exc:
         return PostResult(source.path, "failed", str(exc))
     result = PostResult(source.path, "built", outputs=[epub_path], words=word_count(book))

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from exporter.atomic import write_atomic
+from exporter.atomic import write_if_changed
 
 Status = Literal["built", "unchanged", "skipped", "failed"]
 
@@ -84,7 +84,7 @@ class Report:
         return lines
 
     def write_json(self, out_dir: Path) -> Path:
-        """Write `report.json` into the output folder atomically and return its path."""
+        """Write `report.json` atomically (only when it changed) and return its path."""
         path = out_dir / "report.json"
         data = {
             "built": self.count("built"),
@@ -94,7 +94,7 @@ class Report:
             "problems": self.problems,
             "posts": [r.as_json(out_dir) for r in self.results],
         }
-        write_atomic(path, (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode())
+        write_if_changed(path, (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode())
         return path
 
 
