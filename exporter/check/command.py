@@ -7,7 +7,7 @@ from pathlib import Path
 
 from exporter.check.epubcheck import epubcheck_missing, run_epubcheck_many
 from exporter.check.fidelity import check_post
-from exporter.errors import NotAPost, PostError
+from exporter.errors import EmptyPostError, NotAPost, PostError
 from exporter.read.post import read_post
 from exporter.run.names import name_sources
 from exporter.run.settings import Settings, Source, discover
@@ -23,11 +23,14 @@ class PostCheck:
     books: tuple[Path, ...]
     epubchecked: bool = False
     post: bool = True
+    skipped: str = ""  # why a post with nothing readable in it has no book to check
 
     def line(self) -> str:
         """One line for the user."""
         if not self.post:
             return f"skipped: {self.source}: not a post (no front matter)"
+        if self.skipped:
+            return f"skipped: {self.skipped}"
         if self.problems:
             said = "; ".join(self.problems)
             return (
@@ -67,7 +70,12 @@ def check_posts(
             (b for b in books if not b.name.endswith(Outputs(out_dir, "").read_along.name)), None
         )
         prefix = f"{source.path}: "
-        problems = [p.removeprefix(prefix) for p in check_post(source.path, epub, images_dir)]
+        try:
+            found = check_post(source.path, epub, images_dir)
+        except EmptyPostError as exc:
+            checks.append(PostCheck(source.path, (), (), skipped=str(exc)))
+            continue
+        problems = [p.removeprefix(prefix) for p in found]
         checks.append(PostCheck(source.path, tuple(problems), books))
     missing = epubcheck_missing() if epubcheck else "EPUBCheck not asked for"
     if epubcheck and not missing:
@@ -85,6 +93,7 @@ def check_posts(
                 c.books,
                 epubchecked=True,
                 post=c.post,
+                skipped=c.skipped,
             )
             for c in checks
         ]
