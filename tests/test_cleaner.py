@@ -289,10 +289,10 @@ def test_without_an_images_folder_nothing_is_read(tmp_path: Path) -> None:
 
 
 def test_check_post_reports_nothing_for_a_good_post(tmp_path: Path) -> None:
-    """The library check the CLI calls: [] for a faithful book, one line for a refusal."""
+    """The library check the CLI calls: [] for a faithful book; an empty post is a skip."""
     assert check_post(_post(tmp_path, "<p>Hello there.</p>")) == []
-    (line,) = check_post(_post(tmp_path, "", "empty.md"))
-    assert "empty body" in line
+    with pytest.raises(EmptyPostError, match="empty body"):
+        check_post(_post(tmp_path, "", "empty.md"))
 
 
 def _chapter_titles(chapters: tuple[Chapter, ...]) -> list[str]:

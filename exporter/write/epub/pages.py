@@ -76,13 +76,16 @@ class Labels:
     video: str = "Video"
     audio: str = "Audio"
     media: str = "Media"
+    code: str = "Code"
+    widget: str = "Widget"
     contents: str = "Contents"
     untitled: str = "Untitled"
     guide: str = "Guide"
 
     def media_kind(self, kind: str) -> str:
         """The label for an embed of the given kind (video, audio, anything else)."""
-        return {"video": self.video, "audio": self.audio}.get(kind.strip().lower(), self.media)
+        kinds = {"video": self.video, "audio": self.audio, "code": self.code, "widget": self.widget}
+        return kinds.get(kind.strip().lower(), self.media)
 
 
 _LABELS: dict[str, Labels] = {
@@ -93,6 +96,8 @@ _LABELS: dict[str, Labels] = {
         video="Vídeo",
         audio="Audio",
         media="Contenido multimedia",
+        code="Código",
+        widget="Widget",
         contents="Índice",
         untitled="Sin título",
         guide="Guía",
@@ -103,6 +108,8 @@ _LABELS: dict[str, Labels] = {
         video="Video",
         audio="Lyd",
         media="Medieinnhold",
+        code="Kode",
+        widget="Widget",
         contents="Innhold",
         untitled="Uten tittel",
     ),
@@ -112,6 +119,8 @@ _LABELS: dict[str, Labels] = {
         video="Video",
         audio="Ljud",
         media="Mediainnehåll",
+        code="Kod",
+        widget="Widget",
         contents="Innehåll",
         untitled="Utan titel",
     ),
