@@ -8,7 +8,7 @@ from exporter.clean.html import clean_html
 from exporter.clean.images import embed_images
 from exporter.clean.sentences import segment_book
 from exporter.errors import EmptyPostError
-from exporter.model.book import Book, Chapter, Embed
+from exporter.model.book import Book, Chapter, Embed, Figure
 from exporter.model.text import block_texts, words
 from exporter.read.body import prepare_body
 from exporter.read.post import Post, read_post
@@ -23,8 +23,14 @@ def book_from_post(post: Post, images_dir: Path | None = None) -> Book:
     prepared = prepare_body(post.body)
     chapters = clean_html(prepared.html, post.meta.title)
     if not _readable(chapters):
+        shown = [b for chapter in chapters for b in chapter.blocks]
+        players = [b for b in shown if isinstance(b, Embed)]
         if not post.body.strip():
             reason = "empty body"
+        elif shown and len(players) == len(shown):
+            reason = f"body is only an embedded player or form ({players[0].url})"
+        elif shown and all(isinstance(b, Figure) for b in shown):
+            reason = "body is only an image, with no text or alternative text"
         elif prepared.shortcodes:
             reason = "body holds only shortcodes"
         else:

@@ -163,7 +163,7 @@ def title_page_body(meta: Metadata, title: str) -> str:
         parts.append(f'<p class="author">{esc(meta.author.strip())}</p>')
     if meta.date is not None:
         parts.append(_date_line(meta.date))
-    if meta.site.strip():
+    if meta.site.strip() and meta.site.strip() != meta.author.strip():  # named once
         parts.append(f'<p class="site">{esc(meta.site.strip())}</p>')
     source = web_url(meta.source_url or "")
     if source:
