@@ -206,3 +206,16 @@ def test_a_study_reads_as_a_study_at_every_depth() -> None:
     assert '<h3 id="ch02-s01-e01" class="entry-title">' in page
     assert '<h2 id="ch02-s01">' in page  # a condition
     assert page.count('class="entry-title"') == 10
+
+
+@pytest.mark.parametrize("files", [{}, {"README.txt": "Just notes, no posts here.\n"}])
+def test_a_folder_with_no_posts_says_so_and_fails(
+    tmp_path: Path, files: dict[str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """No post in the folder (nothing, or only other files): one line saying so, exit 1."""
+    folder = tmp_path / "site"
+    folder.mkdir()
+    for name, text in files.items():
+        (folder / name).write_text(text)
+    assert main(["build", str(folder), "-o", str(tmp_path / "out"), "--no-audio"]) == 1
+    assert f"error: no posts found in {folder}" in capsys.readouterr().out

@@ -22,6 +22,7 @@ _INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\u
 _SPACES = re.compile(r"\s+")
 _DATE_PREFIX = re.compile(r"^\d{4}-\d{2}-\d{2}-")
 _TAG = re.compile(r"<[^>]*>")
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _RESERVED = re.compile(r"^(con|prn|aux|nul|com[0-9]|lpt[0-9])$")
 
 
@@ -77,9 +78,11 @@ def split_front_matter(path: Path, text: str) -> tuple[str, str, int]:
 
 
 def _parse_front_matter(path: Path, front: str) -> dict[str, Any]:
-    """Parse the front matter with `yaml.safe_load`; errors carry the line in the file."""
+    """Parse the front matter with YAML's safe loader (libyaml's when installed, about ten
+    times faster: every run reads every post's front matter to decide output names); errors
+    carry the line in the file."""
     try:
-        data = yaml.safe_load(front) if front.strip() else {}
+        data = yaml.load(front, Loader=_SAFE_LOADER) if front.strip() else {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 2 if mark is not None else None

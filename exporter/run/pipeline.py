@@ -13,7 +13,7 @@ from exporter.errors import NarrationError
 from exporter.narrate.cache import AudioCache, default_cache_dir
 from exporter.run.names import name_sources
 from exporter.run.progress import PlainReporter, Reporter
-from exporter.run.report import PostResult, Report
+from exporter.run.report import NOT_A_POST, PostResult, Report
 from exporter.run.settings import Settings, Source, discover, lexicon_files
 from exporter.run.state import BuildState, fingerprint
 from exporter.run.state import Entry as StateEntry
@@ -116,8 +116,6 @@ def run(paths: Iterable[Path], settings: Settings, reporter: Reporter | None = N
     settings.out_dir.mkdir(parents=True, exist_ok=True)
     state = BuildState.load(settings.out_dir)
     sources = name_sources(discover(list(paths)), settings)
-    if not sources:
-        report.problems.append(f"no posts found in {', '.join(map(str, paths))}")
     results: dict[Path, PostResult] = {}
     todo: list[Source] = []
     for source in sources:
@@ -156,6 +154,8 @@ def run(paths: Iterable[Path], settings: Settings, reporter: Reporter | None = N
         reporter.message(result.line())
     for source in sources:
         report.add(results[source.path])
+    if all(r.status == "skipped" and r.reason.endswith(NOT_A_POST) for r in report.results):
+        report.problems.append(f"no posts found in {', '.join(map(str, paths))}")
     if settings.anthology is not None:
         result = _anthology(settings.anthology, report, settings, state, reporter)
         report.add(result)

@@ -23,7 +23,7 @@ from exporter.run.audiobook import (
 from exporter.run.load import book_from_post, load_book
 from exporter.run.names import skip_reason
 from exporter.run.progress import Reporter
-from exporter.run.report import PostResult
+from exporter.run.report import NOT_A_POST, PostResult
 from exporter.run.settings import Settings, Source, lexicon_files
 from exporter.write.epub.package import write_epub
 from exporter.write.outputs import Outputs
@@ -52,7 +52,7 @@ def read_source(source: Source, settings: Settings) -> Post | PostResult:
         post = read_post(source.path)
     except NotAPost as exc:
         if not source.explicit:
-            reason = f"{source.path}: not a post (no front matter)"
+            reason = f"{source.path}: {NOT_A_POST}"
             return PostResult(source.path, "skipped", reason)
         return PostResult(source.path, "failed", str(exc))
     except PostError as exc:

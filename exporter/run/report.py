@@ -10,6 +10,7 @@ from typing import Literal
 from exporter.atomic import write_if_changed
 
 Status = Literal["built", "unchanged", "skipped", "failed"]
+NOT_A_POST = "not a post (no front matter)"  # why a file found in a folder is passed over
 
 
 @dataclass
