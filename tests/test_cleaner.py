@@ -231,8 +231,13 @@ def _post(tmp_path: Path, body: str, name: str = "post.md") -> Path:
         ("[youtube]dQw4w9WgXcQ[/youtube]", "body holds only shortcodes"),
         (
             "<script>x()</script><iframe src='https://x.example/'></iframe>",
-            "body has no readable text",
+            "body is only an embedded player or form (https://x.example/)",
         ),
+        (
+            "<img src='https://x.example/c.png'>",
+            "body is only an image, with no text or alternative text",
+        ),
+        ("<p> &nbsp; </p>", "body has no readable text"),
     ],
 )
 def test_refusals_name_their_reason(tmp_path: Path, body: str, reason: str) -> None:

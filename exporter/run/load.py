@@ -27,12 +27,12 @@ def book_from_post(post: Post, images_dir: Path | None = None) -> Book:
         players = [b for b in shown if isinstance(b, Embed)]
         if not post.body.strip():
             reason = "empty body"
+        elif prepared.shortcodes:
+            reason = "body holds only shortcodes"
         elif shown and len(players) == len(shown):
             reason = f"body is only an embedded player or form ({players[0].url})"
         elif shown and all(isinstance(b, Figure) for b in shown):
             reason = "body is only an image, with no text or alternative text"
-        elif prepared.shortcodes:
-            reason = "body holds only shortcodes"
         else:
             reason = "body has no readable text"
         raise EmptyPostError(post.path, reason, post.body_line)
