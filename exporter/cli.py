@@ -258,8 +258,10 @@ def _check(args: argparse.Namespace) -> int:
     if missing and not args.no_epubcheck:
         print(f"note: EPUBCheck was not run: {missing}")
     bad = sum(1 for c in checks if c.problems)
-    posts = sum(1 for c in checks if c.post)
-    print(f"Checked {posts} post(s): {posts - bad} ok, {bad} with problems")
+    posts = sum(1 for c in checks if c.post and not c.skipped)
+    skipped = sum(1 for c in checks if c.skipped)
+    also = f", {skipped} skipped (nothing to read)" if skipped else ""
+    print(f"Checked {posts} post(s): {posts - bad} ok, {bad} with problems{also}")
     return 1 if bad else 0
 
 

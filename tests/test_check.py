@@ -28,9 +28,9 @@ def test_check_passes_built_books_and_names_refused_posts(
     )
     assert f"skipped: {SITE / 'README.txt'}: not a post (no front matter)" in lines
     assert any(
-        line.startswith(f"problem: {SITE / '_posts' / '2020-05-05-empty.md'}:6:") for line in lines
+        line.startswith(f"skipped: {SITE / '_posts' / '2020-05-05-empty.md'}:6:") for line in lines
     )
-    assert lines[-1] == "Checked 6 post(s): 4 ok, 2 with problems"
+    assert lines[-1] == "Checked 5 post(s): 4 ok, 1 with problems, 1 skipped (nothing to read)"
 
 
 def test_check_finds_a_book_that_lost_words(

@@ -231,8 +231,13 @@ def _post(tmp_path: Path, body: str, name: str = "post.md") -> Path:
         ("[youtube]dQw4w9WgXcQ[/youtube]", "body holds only shortcodes"),
         (
             "<script>x()</script><iframe src='https://x.example/'></iframe>",
-            "body has no readable text",
+            "body is only an embedded player or form (https://x.example/)",
         ),
+        (
+            "<img src='https://x.example/c.png'>",
+            "body is only an image, with no text or alternative text",
+        ),
+        ("<p> &nbsp; </p>", "body has no readable text"),
     ],
 )
 def test_refusals_name_their_reason(tmp_path: Path, body: str, reason: str) -> None:
@@ -289,10 +294,10 @@ def test_without_an_images_folder_nothing_is_read(tmp_path: Path) -> None:
 
 
 def test_check_post_reports_nothing_for_a_good_post(tmp_path: Path) -> None:
-    """The library check the CLI calls: [] for a faithful book, one line for a refusal."""
+    """The library check the CLI calls: [] for a faithful book; an empty post is a skip."""
     assert check_post(_post(tmp_path, "<p>Hello there.</p>")) == []
-    (line,) = check_post(_post(tmp_path, "", "empty.md"))
-    assert "empty body" in line
+    with pytest.raises(EmptyPostError, match="empty body"):
+        check_post(_post(tmp_path, "", "empty.md"))
 
 
 def _chapter_titles(chapters: tuple[Chapter, ...]) -> list[str]:

@@ -28,7 +28,7 @@ def _statuses(out: Path) -> dict[str, tuple[str, str]]:
 def test_folder_builds_the_good_and_reports_the_rest(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """Good posts and pages build; drafts are skipped; empty and broken fail; exit 1."""
+    """Good posts and pages build; drafts and empty posts are skipped; broken fail; exit 1."""
     out = tmp_path / "out"
     code = main(["build", str(SITE), "-o", str(out), "--no-audio"])
     printed = capsys.readouterr().out
@@ -40,11 +40,11 @@ def test_folder_builds_the_good_and_reports_the_rest(
     draft = SITE / "_drafts" / "2022-01-01-winter-plans.md"
     assert statuses[draft.name] == ("skipped", f"{draft}: draft (use --include-drafts to build it)")
     assert statuses["README.txt"][0] == "skipped" and "not a post" in statuses["README.txt"][1]
-    assert statuses["2020-05-05-empty.md"][0] == "failed"
+    assert statuses["2020-05-05-empty.md"][0] == "skipped"
     assert "empty body" in statuses["2020-05-05-empty.md"][1]
     assert statuses["2020-06-06-broken.md"][0] == "failed"
     assert "2020-06-06-broken.md:3: invalid front matter" in statuses["2020-06-06-broken.md"][1]
-    assert "Summary: 3 built, 2 skipped, 2 failed" in printed
+    assert "Summary: 3 built, 3 skipped, 1 failed" in printed
     assert sorted(p.name for p in out.glob("*.epub")) == [
         "about.epub",
         "garden-notes.epub",
@@ -76,6 +76,25 @@ def test_second_run_rebuilds_nothing(tmp_path: Path) -> None:
     assert "built" not in [s for s, _ in statuses.values()]
     after = {p.name: p.stat().st_mtime_ns for p in out.iterdir() if p.suffix == ".epub"}
     assert all(before[name] == stamp for name, stamp in after.items())
+
+
+def _stamps(out: Path) -> dict[str, tuple[int, int]]:
+    """Every file of a folder with its inode and mtime: a rewrite changes one of them."""
+    return {p.name: (p.stat().st_ino, p.stat().st_mtime_ns) for p in out.iterdir()}
+
+
+def test_a_no_op_rebuild_writes_nothing(tmp_path: Path) -> None:
+    """The second run rewrites only report.json (built → unchanged), the third nothing at all."""
+    out = tmp_path / "out"
+    args = ["build", str(SITE), "-o", str(out), "--no-audio"]
+    main(args)
+    first = _stamps(out)
+    assert ".exporter-state.json" in first
+    main(args)
+    second = _stamps(out)
+    assert {n for n in first if first[n] != second[n]} == {"report.json"}
+    main(args)
+    assert _stamps(out) == second
 
 
 def test_anthology_by_year_with_audiobook(

@@ -55,7 +55,6 @@ def test_bad_posts_fail_alone_with_one_line_each(
         "no-fence.md": "---\npost_title: x\n<p>Body</p>\n",
         "bad-yaml.md": "---\npost_title: x\nfoo: [1, 2\n---\n<p>Body</p>\n",
         "tag.md": "---\npost_title: !!python/object/apply:os.system ['echo']\n---\n<p>Hi</p>\n",
-        "empty.md": "---\npost_title: Empty\n---\n",
         "latin1.md": b"---\npost_title: x\n---\n<p>caf\xe9</p>\n",
     }
     for name, text in bad.items():

@@ -80,7 +80,8 @@ def test_entry_levels_stop_at_h6_and_tables_without_head() -> None:
     for n in range(5, 0, -1):
         deep = Entry(f"e{n}", "x", (deep,))
     html = render_blocks([deep, Table(((Cell((Text("a"),)), Cell((Text("b"),))),))], CTX, 2)
-    assert '<h3 id="e1">' in html and '<h6 id="e4">' in html and '<h6 id="e6">' in html
+    assert '<h3 id="e1" class="entry-title">' in html and '<h6 id="e4" class="entry-title">' in html
+    assert '<h6 id="e6" class="entry-title">' in html
     assert "<thead>" not in html and "<tbody><tr><td>a</td><td>b</td></tr></tbody>" in html
 
 

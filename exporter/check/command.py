@@ -7,9 +7,10 @@ from pathlib import Path
 
 from exporter.check.epubcheck import epubcheck_missing, run_epubcheck_many
 from exporter.check.fidelity import check_post
-from exporter.errors import NotAPost, PostError
+from exporter.errors import EmptyPostError, NotAPost, PostError
 from exporter.read.post import read_post
-from exporter.run.settings import Source, discover
+from exporter.run.names import name_sources
+from exporter.run.settings import Settings, Source, discover
 from exporter.write.outputs import Outputs
 
 
@@ -22,11 +23,14 @@ class PostCheck:
     books: tuple[Path, ...]
     epubchecked: bool = False
     post: bool = True
+    skipped: str = ""  # why a post with nothing readable in it has no book to check
 
     def line(self) -> str:
         """One line for the user."""
         if not self.post:
             return f"skipped: {self.source}: not a post (no front matter)"
+        if self.skipped:
+            return f"skipped: {self.skipped}"
         if self.problems:
             said = "; ".join(self.problems)
             return (
@@ -44,7 +48,7 @@ class PostCheck:
 def _books(source: Source, out_dir: Path) -> tuple[Path, ...] | None:
     """The built EPUBs of a post (the e-book, then the read-along); None when it is not a post."""
     try:
-        names = Outputs(out_dir, read_post(source.path).meta.slug)
+        names = Outputs(out_dir, source.slug or read_post(source.path).meta.slug)
     except NotAPost:
         return None if not source.explicit else ()
     except (PostError, OSError):
@@ -57,7 +61,7 @@ def check_posts(
 ) -> tuple[list[PostCheck], str]:
     """Check every post found under the paths; also the reason EPUBCheck was not run ('')."""
     checks: list[PostCheck] = []
-    for source in discover(paths):
+    for source in name_sources(discover(paths), Settings(out_dir=out_dir)):
         books = _books(source, out_dir)
         if books is None:
             checks.append(PostCheck(source.path, (), (), post=False))
@@ -66,7 +70,12 @@ def check_posts(
             (b for b in books if not b.name.endswith(Outputs(out_dir, "").read_along.name)), None
         )
         prefix = f"{source.path}: "
-        problems = [p.removeprefix(prefix) for p in check_post(source.path, epub, images_dir)]
+        try:
+            found = check_post(source.path, epub, images_dir)
+        except EmptyPostError as exc:
+            checks.append(PostCheck(source.path, (), (), skipped=str(exc)))
+            continue
+        problems = [p.removeprefix(prefix) for p in found]
         checks.append(PostCheck(source.path, tuple(problems), books))
     missing = epubcheck_missing() if epubcheck else "EPUBCheck not asked for"
     if epubcheck and not missing:
@@ -84,6 +93,7 @@ def check_posts(
                 c.books,
                 epubchecked=True,
                 post=c.post,
+                skipped=c.skipped,
             )
             for c in checks
         ]

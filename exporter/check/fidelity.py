@@ -25,7 +25,7 @@ from pathlib import Path
 
 from exporter.check.epubtext import shown_words
 from exporter.clean.elements import BACKLINK, BLOCKS, INVISIBLE, ref_like
-from exporter.errors import PostError
+from exporter.errors import EmptyPostError, PostError
 from exporter.model.book import (
     Block,
     Book,
@@ -274,11 +274,14 @@ def check_post(
 ) -> list[str]:
     """One line per problem with a post's book, speech script and (if given) EPUB; [] if none.
 
-    A post that is refused reports its one-line refusal.
+    A post that is refused reports its one-line refusal; one with nothing readable in it
+    raises EmptyPostError, since that is a skip, not a problem.
     """
     try:
         post = read_post(post_path)
         book = book_from_post(post, images_dir)
+    except EmptyPostError:
+        raise
     except PostError as exc:
         return [f"{exc} (refused, nothing to check)"]
     results = [("book", check_book(post.body, book)), ("speech", check_speech(post.body, book))]

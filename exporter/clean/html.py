@@ -24,6 +24,7 @@ from exporter.model.book import (
     Cell,
     Chapter,
     CodeBlock,
+    Embed,
     Figure,
     Inline,
     LineBreak,
@@ -35,12 +36,14 @@ from exporter.model.book import (
     Table,
     Text,
 )
-from exporter.read.addresses import embed_for, safe_link
+from exporter.read.addresses import embed_for, safe_link, script_embed
 from exporter.read.body import prepare_body
 
 _NOTE_TAGS = frozenset({"li", "p", "div", "aside", "dd", "section", "footer"})
 _MAX_DEPTH = 120
 _MAX_NEST = 16
+_MAX_HEADING_WORDS = 24
+_SCRIPT_KIND = "data-exporter-script"  # marks a player made from a <script src>
 
 
 def clean_body(body: str, book_title: str) -> tuple[Chapter, ...]:
@@ -51,6 +54,12 @@ def clean_body(body: str, book_title: str) -> tuple[Chapter, ...]:
 def clean_html(html: str, book_title: str) -> tuple[Chapter, ...]:
     """Turn prepared HTML (see `prepare`) into chapters with their footnotes."""
     soup = BeautifulSoup(html, "html.parser")
+    for script in soup.find_all("script", src=True):  # a gist or widget: kept as its link
+        embed = script_embed(str(script.get("src") or ""))
+        if embed is not None:
+            player = soup.new_tag("iframe", src=embed.url, title=embed.title)
+            player[_SCRIPT_KIND] = embed.kind
+            script.replace_with(player)
     for tag in soup.find_all(list(tags.DROP)):
         if not tag.decomposed:
             tag.decompose()
@@ -137,9 +146,17 @@ class _Walker:
         """Yield the items one block-level element stands for."""
         name = tag.name
         if name in HEADINGS:
+            images = [i for i in tag.find_all("img") if not _is_emoji(i)]
+            for image in images:  # a picture in a heading is shown after it, never its title
+                self.skip.add(id(image))
             title = self.text(tag)
-            if title:
+            if len(title.split()) > _MAX_HEADING_WORDS:  # a paragraph typed as a heading
+                yield _bold(HeadingItem(title, HEADINGS[name]), indent)
+            elif title:
                 yield HeadingItem(title, HEADINGS[name], indent)
+            for image in images:
+                if (figure := self._figure(image)) is not None:
+                    yield BlockItem(figure, indent)
         elif name in LISTS and nest < _MAX_NEST:
             yield from self._list(tag, indent, depth, nest)
         elif name == "blockquote" and nest < _MAX_NEST:
@@ -161,6 +178,8 @@ class _Walker:
             inner = [(c.name, c.attrs) for c in tag.find_all(["source", "embed", "param"])]
             src = tags.player_src(tag.attrs, inner)
             embed = embed_for(name, src, str(tag.get("title") or ""))
+            if embed is not None and tag.get(_SCRIPT_KIND) in ("code", "widget"):
+                embed = Embed(str(tag.get(_SCRIPT_KIND)), embed.url, str(tag.get("title")))
             if embed is not None:
                 yield BlockItem(embed, indent)
         elif name == "img" or tags.is_image_figure(

@@ -213,6 +213,19 @@ class Book:
     parts: tuple[Part, ...] = ()
 
 
+def repeats_title(book: Book, chapter: Chapter) -> bool:
+    """True for a first chapter named only after the book (an untitled intro, or a heading
+    copying the title): the title page already shows that name, so it is not shown again."""
+    return (
+        bool(book.chapters)
+        and book.chapters[0] is chapter
+        and (
+            " ".join(chapter.title.split()).casefold()
+            == " ".join(book.meta.title.split()).casefold()
+        )
+    )
+
+
 def plain_text(inlines: tuple[Inline, ...]) -> str:
     """The text a reader sees in a run of inlines (line breaks as spaces, note labels dropped)."""
     parts: list[str] = []

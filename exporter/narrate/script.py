@@ -21,6 +21,7 @@ from exporter.model.book import (
     Sentence,
     Table,
     plain_text,
+    repeats_title,
 )
 from exporter.model.language import long_date
 from exporter.narrate.labels import SpokenLabels, spoken_labels
@@ -150,10 +151,12 @@ class _Builder:
                 self.pause(PAUSE_SENTENCE)
             self.pause(PAUSE_PARAGRAPH)
 
-    def chapter_body(self, chapter: Chapter) -> None:
-        """Say a chapter: its title, lead blocks, sections, then footnotes."""
+    def chapter_body(self, chapter: Chapter, say_title: bool = True) -> None:
+        """Say a chapter: its title (unless the opening just said it), lead blocks, sections,
+        then footnotes."""
         self.pause(PAUSE_CHAPTER)
-        self.say(chapter.title, chapter.id, PAUSE_HEADING)
+        if say_title:
+            self.say(chapter.title, chapter.id, PAUSE_HEADING)
         self.blocks(chapter.blocks)
         for section in chapter.sections:
             self.pause(PAUSE_SECTION)
@@ -182,5 +185,5 @@ def speech_script(book: Book, speak: Speak, site_name: Speak) -> Script:
     builder.say(opening_text(book), None, PAUSE_CHAPTER)
     for index, chapter in enumerate(book.chapters):
         builder.chapter = index
-        builder.chapter_body(chapter)
+        builder.chapter_body(chapter, say_title=not repeats_title(book, chapter))
     return Script(tuple(builder.items), tuple(c.title for c in book.chapters))

@@ -157,6 +157,19 @@ def embed_for(element: str, src: str, title: str = "") -> Embed | None:
     return Embed(kind, url, title)
 
 
+def script_embed(src: str) -> Embed | None:
+    """What a `<script src>` embed shows, as a link: a gist's code (`Code: gist user/id`), else
+    a widget named by its host; None for an address that is not a safe web address."""
+    url = safe_media(src)
+    if url is None or not re.match(r"https?://", url, re.IGNORECASE):
+        return None
+    parts = urlsplit(url)
+    if host_of(url) == "gist.github.com":
+        path = re.sub(r"\.js$", "", parts.path).strip("/")
+        return Embed("code", f"https://gist.github.com/{path}", f"gist {path}")
+    return Embed("widget", url, host_of(url))
+
+
 def is_oembed_line(text: str) -> bool:
     """True for a lone address of a video or audio site, which WordPress shows as a player."""
     text = text.strip()

@@ -38,6 +38,8 @@ _BLOCK_END = re.compile(
 )
 _NOTE_DEF = re.compile(r"^ {0,3}\[\^([^\]\s]+)\]:[ \t]?(.*)$")
 _NOTE_REF = re.compile(r"\[\^([^\]\s]+)\](?!:)")
+_EMPTY_STRONG = re.compile(r"\*{4,}")
+_RULE = re.compile(r"^ {0,3}(?:\*[ \t]*){3,}$")
 _CODE_OR_TEXT = re.compile(r"(`+)[^`]*?\1|[^`]+|`+")
 
 
@@ -104,16 +106,44 @@ def _tame(text: str) -> str:
     """Cap quote depth and indentation and end HTML blocks before Markdown, outside fences."""
     out: list[str] = []
     lines = text.split("\n")
-    for line, code in zip(lines, _fenced(lines), strict=True):
+    flags = _fenced(lines)
+    for index, (line, code) in enumerate(zip(lines, flags, strict=True)):
         if code:
             out.append(line)
             continue
-        line = _QUOTE_PREFIX.sub(r"\1", line.expandtabs(4))
+        if _inside_html_block(
+            out, line, lines[index + 1 : index + 2], flags[index + 1 : index + 2]
+        ):
+            continue  # a blank line here would end the HTML block and make the rest code
+        line = _drop_empty_strong(_QUOTE_PREFIX.sub(r"\1", line.expandtabs(4)))
         indent = len(line) - len(line.lstrip(" "))
         if out and _BLOCK_END.search(out[-1]) and line[:1] not in ("", " ", "<"):
             out.append("")  # Markdown glued to the HTML block before it
         out.append(line[indent - _MAX_INDENT :] if indent > _MAX_INDENT else line)
     return "\n".join(out)
+
+
+def _drop_empty_strong(line: str) -> str:
+    """Remove runs of four or more `*` (empty bold left by converted `<b></b>` soup, which
+    Markdown shows as stars), outside code spans; a line of only stars stays a rule."""
+    if "****" not in line or _RULE.match(line):
+        return line
+    return "".join(
+        piece.group(0) if piece.group(0).startswith("`") else _EMPTY_STRONG.sub("", piece.group(0))
+        for piece in _CODE_OR_TEXT.finditer(line)
+    )
+
+
+def _inside_html_block(out: list[str], line: str, after: list[str], fenced: list[bool]) -> bool:
+    """True for a whitespace-only line between HTML lines, the next one indented as code."""
+    if line.strip() or not out or not after or any(fenced):
+        return False
+    following = after[0].expandtabs(4)
+    return (
+        out[-1].lstrip().startswith("<")
+        and following.startswith("    ")
+        and (following.lstrip().startswith("<"))
+    )
 
 
 def _footnotes(text: str) -> str:

@@ -17,10 +17,11 @@ import html
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from urllib.parse import unquote
 
 from exporter import log
 from exporter.read.addresses import canonical, embed_for, is_oembed_line, youtube_url
-from exporter.read.htmlscan import outside_tags
+from exporter.read.htmlscan import outside_tags, sub_elements
 
 _TAG = re.compile(r"\[(\[?)(/?)([A-Za-z][\w-]*)(?![\w-])([^\[\]]*?)(/?)\](\]?)")
 _ATTR = re.compile(
@@ -38,7 +39,14 @@ _EDGE_BREAKS = re.compile(r"^(?:\s|<br\s*/?>|</?p>)+|(?:\s|<br\s*/?>|</?p>)+$", 
 CAPTIONS = frozenset({"caption", "wp_caption"})
 NOTES = frozenset({"footnote", "efn_note", "ref"})
 CODES = frozenset({"code", "sourcecode", "source", "plain"})
+_HIGHLIGHTER_PRE = re.compile(
+    r"""<(pre)\s[^>]*?(?:\blang(?:uage)?\s*=|\bclass\s*=\s*["'][^"']*brush:)""", re.IGNORECASE
+)
 _CODE_NAMES = re.compile(r"\[(?:code|sourcecode|source|plain)\b", re.IGNORECASE)
+_HEADING_ATTRS = {"vc_custom_heading": "text", "vc_text_separator": "title", "vc_cta": "h2"}
+_BUTTON = re.compile(r"(?:^|_|-)(?:btn|button)(?:$|_|-|\d)")
+_BUTTON_LABELS = ("title", "text", "label", "button_text", "btn_title")
+_BUTTON_LINKS = ("link", "url", "href", "button_url", "btn_link")
 VIDEO_SITES = {"vimeo": "https://vimeo.com/", "dailymotion": "https://www.dailymotion.com/video/"}
 MEDIA = frozenset({"youtube", "embed", "video", "audio", "soundcloud", *VIDEO_SITES})
 DROPPED = frozenset(
@@ -221,6 +229,10 @@ def _render(tag: Shortcode, content: str | None, result: Expansion) -> str:
         return code_block(tag, content)
     if name in MEDIA:
         return _media(tag, content)
+    if name in _HEADING_ATTRS:
+        return _attribute_heading(tag, content)
+    if _BUTTON.search(name):
+        return _button(tag, content)
     if name in DROPPED or content is None:
         if name in DROPPED or not name.startswith(BUILDERS):
             log.warn("shortcode", f"shortcode [{name}] dropped: it shows nothing a book can hold")
@@ -228,6 +240,30 @@ def _render(tag: Shortcode, content: str | None, result: Expansion) -> str:
     if name.startswith(BUILDERS) or _BLOCKISH.search(content):
         return f"<div>{content}</div>"
     return content
+
+
+def _attribute_heading(tag: Shortcode, content: str | None) -> str:
+    """A page-builder heading whose words live in an attribute (`[vc_custom_heading text=…]`),
+    at the level its `font_container` names (h2 when it names none), then any content."""
+    text = tag.attrs.get(_HEADING_ATTRS[tag.name], "")
+    level = re.search(r"tag:h([1-6])", tag.attrs.get("font_container", ""))
+    h = f"h{level.group(1) if level else 2}"
+    heading = f"<{h}>{html.escape(html.unescape(text))}</{h}>" if text.strip() else ""
+    return f"<div>{heading}{content or ''}</div>"
+
+
+def _button(tag: Shortcode, content: str | None) -> str:
+    """A button shortcode as a link: its label (an attribute or its content) to its address."""
+    attrs = tag.attrs
+    label = next((attrs[k] for k in _BUTTON_LABELS if attrs.get(k, "").strip()), "")
+    label = html.escape(html.unescape(label)) if label else (content or "").strip()
+    address = next((attrs[k] for k in _BUTTON_LINKS if attrs.get(k, "").strip()), "")
+    if address.startswith("url:"):  # Visual Composer: url:ENCODED|title:…|target:…
+        address = unquote(address.split("|", 1)[0].removeprefix("url:"))
+    if not re.sub(r"<[^>]*>", "", label).strip():
+        return ""
+    href = f' href="{html.escape(address)}"' if address.strip() else ""
+    return f"<p><a{href}>{label}</a></p>" if href else f"<p>{label}</p>"
 
 
 def _caption(tag: Shortcode, content: str) -> str:
@@ -271,8 +307,22 @@ def code_block(tag: Shortcode, content: str) -> str:
     return f"\n\n<pre><code{css}>{html.escape(text, quote=False)}</code></pre>\n\n"
 
 
+def _raw_code_pre(element: str) -> str:
+    """A syntax-highlighter `<pre lang="php">` (or `class="brush: php"`): its content is code
+    typed as is, so `<video` inside a PHP string is text, never a tag."""
+    start = element.index(">") + 1
+    opening, inner = element[:start], element[start : -len("</pre>")]
+    attrs = dict(re.findall(r"""([\w-]+)\s*=\s*["']([^"']*)["']""", opening))
+    brush = re.search(r"brush:\s*([\w+#.-]+)", attrs.get("class", ""))
+    language = attrs.get("lang") or attrs.get("language") or (brush.group(1) if brush else "")
+    return code_block(Shortcode("code", {"lang": language}, ()), inner)
+
+
 def expand_code(source: str) -> str:
-    """Turn only the code shortcodes into `<pre>` blocks (before paragraphs are added)."""
+    """Turn code shortcodes and syntax-highlighter `<pre lang>` blocks into `<pre><code>`
+    blocks of escaped text (before paragraphs are added)."""
+    if _HIGHLIGHTER_PRE.search(source):
+        source = sub_elements(source, _HIGHLIGHTER_PRE, _raw_code_pre)
     if not _CODE_NAMES.search(source):
         return source
     out: list[str] = []

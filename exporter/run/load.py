@@ -12,7 +12,7 @@ from exporter.clean.images import embed_images
 from exporter.clean.language import detect_language
 from exporter.clean.sentences import split_sentences
 from exporter.errors import EmptyPostError
-from exporter.model.book import Book, Chapter, CodeBlock, Metadata
+from exporter.model.book import Book, Chapter, CodeBlock, Embed, Figure, Metadata
 from exporter.model.text import block_texts, book_texts, words
 from exporter.model.walk import body_blocks, map_chapter
 from exporter.read.body import prepare_body
@@ -68,10 +68,16 @@ def book_from_post(
     prepared = prepare_body(post.body)
     chapters = clean_html(prepared.html, post.meta.title)
     if not _readable(chapters):
+        shown = [b for chapter in chapters for b in chapter.blocks]
+        players = [b for b in shown if isinstance(b, Embed)]
         if not post.body.strip():
             reason = "empty body"
         elif prepared.shortcodes:
             reason = "body holds only shortcodes"
+        elif shown and len(players) == len(shown):
+            reason = f"body is only an embedded player or form ({players[0].url})"
+        elif shown and all(isinstance(b, Figure) for b in shown):
+            reason = "body is only an image, with no text or alternative text"
         else:
             reason = "body has no readable text"
         raise EmptyPostError(post.path, reason, post.body_line)

@@ -12,8 +12,9 @@ from pathlib import Path
 from exporter.errors import NarrationError
 from exporter.narrate.cache import AudioCache, default_cache_dir
 from exporter.read.config import find_site_config
+from exporter.run.names import name_sources
 from exporter.run.progress import PlainReporter, Reporter
-from exporter.run.report import PostResult, Report
+from exporter.run.report import NOT_A_POST, PostResult, Report
 from exporter.run.settings import Settings, Source, discover, lexicon_files
 from exporter.run.state import BuildState, BuiltPost, fingerprint
 from exporter.workers import process_pool
@@ -30,8 +31,8 @@ def _package_version(name: str) -> str:
         return "-"
 
 
-def post_fingerprint(path: Path, settings: Settings) -> str:
-    """What decides a post's outputs: its bytes, output settings, engine and lexicons."""
+def post_fingerprint(path: Path, settings: Settings, slug: str = "") -> str:
+    """What decides a post's outputs: its bytes, name, output settings, engine and lexicons."""
     engine = [_package_version("pyttsx3"), _package_version("espeakng-loader")]
     shape = json.dumps(
         [
@@ -44,6 +45,7 @@ def post_fingerprint(path: Path, settings: Settings) -> str:
             engine,
             settings.language,
             settings.dates,
+            slug,
         ],
         sort_keys=True,
     )
@@ -112,7 +114,7 @@ def run(paths: Iterable[Path], settings: Settings, reporter: Reporter | None = N
     settings = dataclasses.replace(settings, cache_dir=settings.cache_dir or default_cache_dir())
     settings.out_dir.mkdir(parents=True, exist_ok=True)
     state = BuildState.load(settings.out_dir)
-    sources = discover(list(paths))
+    sources = name_sources(discover(list(paths)), settings)
     results: dict[Path, PostResult] = {}
     todo: list[Source] = []
     for source in sources:
@@ -120,9 +122,15 @@ def run(paths: Iterable[Path], settings: Settings, reporter: Reporter | None = N
             reason = f"{source.path}: no such file or folder"
             results[source.path] = PostResult(source.path, "failed", reason)
             continue
+        if source.duplicate_of is not None:
+            reason = f"{source.path}: same title and body as {source.duplicate_of} (built once)"
+            results[source.path] = PostResult(source.path, "skipped", reason)
+            state.forget(_key(source))
+            continue
         earlier = None
         if not settings.force:
-            earlier = state.unchanged(_key(source), post_fingerprint(source.path, settings))
+            stamp = post_fingerprint(source.path, settings, source.slug)
+            earlier = state.unchanged(_key(source), stamp)
         if earlier is None:
             todo.append(source)
         else:
@@ -133,6 +141,7 @@ def run(paths: Iterable[Path], settings: Settings, reporter: Reporter | None = N
                 outputs=outputs,
                 words=earlier.words,
                 audio_seconds=earlier.audio_seconds,
+                warnings=list(source.notes),
             )
     if todo and settings.narrate and (problem := check_narration(settings)):
         report.problems.append(f"no narration: {problem}")
@@ -144,6 +153,8 @@ def run(paths: Iterable[Path], settings: Settings, reporter: Reporter | None = N
         reporter.message(result.line())
     for source in sources:
         report.add(results[source.path])
+    if all(r.status == "skipped" and r.reason.endswith(NOT_A_POST) for r in report.results):
+        report.problems.append(f"no posts found in {', '.join(map(str, paths))}")
     if settings.anthology is not None:
         result = _anthology(settings.anthology, report, settings, state, reporter)
         report.add(result)
@@ -207,7 +218,7 @@ def _remember(state: BuildState, source: Source, result: PostResult, settings: S
     """Record a good build's fingerprint and outputs; forget a post that did not build."""
     if result.status == "built":
         names = tuple(p.name for p in result.outputs)
-        stamp = post_fingerprint(source.path, settings)
+        stamp = post_fingerprint(source.path, settings, source.slug)
         state.record(_key(source), BuiltPost(stamp, names, result.words, result.audio_seconds))
     else:
         state.forget(_key(source))

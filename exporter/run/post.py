@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from exporter import log
-from exporter.errors import ExporterError, NotAPost, PostError
+from exporter.errors import EmptyPostError, ExporterError, NotAPost, PostError
 from exporter.log import LogMessage
 from exporter.model.book import Book
 from exporter.model.text import word_count
@@ -21,8 +22,9 @@ from exporter.run.audiobook import (
 )
 from exporter.run.lexicons import load_lexicon
 from exporter.run.load import book_from_post, load_book, site_config
+from exporter.run.names import skip_reason
 from exporter.run.progress import Reporter
-from exporter.run.report import PostResult
+from exporter.run.report import NOT_A_POST, PostResult
 from exporter.run.settings import Settings, Source, lexicon_files
 from exporter.write.epub.package import write_epub
 from exporter.write.outputs import Outputs
@@ -53,29 +55,20 @@ class BuildContext:
         return self.lexicons[key]
 
 
-def _skip_reason(post: Post, settings: Settings) -> str:
-    """Why a post is left out of this build ('' when it is built)."""
-    if not settings.include_drafts and (post.post_type == "draft" or not post.published):
-        return "draft (use --include-drafts to build it)"
-    if settings.posts_only and post.post_type == "page":
-        return "page (left out by --posts-only)"
-    return ""
-
-
 def read_source(source: Source, settings: Settings) -> Post | PostResult:
     """Read a post, or say why it is skipped or failed."""
     try:
         post = read_post(source.path)
     except NotAPost as exc:
         if not source.explicit:
-            reason = f"{source.path}: not a post (no front matter)"
+            reason = f"{source.path}: {NOT_A_POST}"
             return PostResult(source.path, "skipped", reason)
         return PostResult(source.path, "failed", str(exc))
     except PostError as exc:
         return PostResult(source.path, "failed", str(exc))
     except OSError as exc:
         return PostResult(source.path, "failed", f"{source.path}: cannot read: {exc.strerror}")
-    if skip := _skip_reason(post, settings):
+    if skip := skip_reason(post, settings):
         return PostResult(source.path, "skipped", f"{source.path}: {skip}")
     return post
 
@@ -121,6 +114,8 @@ def _narrate(book: Book, lexicon_from: Path, ctx: BuildContext, result: PostResu
 def build_source(source: Source, ctx: BuildContext) -> PostResult:
     """Build one post, collecting its warnings; with --strict a warning fails the post."""
     with log.collecting() as messages:
+        for note in source.notes:
+            log.warn("output-name-clash", note)
         result = _build_source(source, ctx)
     return _with_warnings(result, messages, ctx.settings.strict)
 
@@ -140,11 +135,15 @@ def _build_source(source: Source, ctx: BuildContext) -> PostResult:
     if isinstance(read, PostResult):
         return read
     post = read
+    if source.slug:
+        post = dataclasses.replace(post, meta=dataclasses.replace(post.meta, slug=source.slug))
     try:
         site = site_config(post.path, ctx.settings.language, ctx.settings.dates)
         book = book_from_post(post, ctx.settings.images_dir, site)
         epub_path = Outputs(ctx.settings.out_dir, book.meta.slug).epub
         write_epub(book, epub_path)
+    except EmptyPostError as exc:  # nothing a reader could read: not a failure
+        return PostResult(source.path, "skipped", str(exc))
     except ExporterError as exc:
         return PostResult(source.path, "failed", str(exc))
     result = PostResult(source.path, "built", outputs=[epub_path], words=word_count(book))

@@ -7,9 +7,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from exporter.atomic import write_atomic
+from exporter.atomic import write_if_changed
 
 Status = Literal["built", "unchanged", "skipped", "failed"]
+NOT_A_POST = "not a post (no front matter)"  # why a file found in a folder is passed over
 
 
 @dataclass
@@ -84,7 +85,7 @@ class Report:
         return lines
 
     def write_json(self, out_dir: Path) -> Path:
-        """Write `report.json` into the output folder atomically and return its path."""
+        """Write `report.json` atomically (only when it changed) and return its path."""
         path = out_dir / "report.json"
         data = {
             "built": self.count("built"),
@@ -94,7 +95,7 @@ class Report:
             "problems": self.problems,
             "posts": [r.as_json(out_dir) for r in self.results],
         }
-        write_atomic(path, (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode())
+        write_if_changed(path, (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode())
         return path
 
 

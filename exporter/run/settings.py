@@ -34,10 +34,17 @@ class Settings:
 
 @dataclass(frozen=True)
 class Source:
-    """A post file to build; `explicit` when the user named the file itself."""
+    """A post file to build; `explicit` when the user named the file itself.
+
+    `slug` is the name the run gave its outputs ('' until names are decided), `notes` the
+    warnings that decision raised, `duplicate_of` the post it repeats (then it is not built).
+    """
 
     path: Path
     explicit: bool
+    slug: str = ""
+    notes: tuple[str, ...] = ()
+    duplicate_of: Path | None = None
 
 
 def lexicon_files(post: Path, settings: Settings) -> list[Path]:

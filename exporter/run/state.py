@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from exporter.atomic import write_atomic
+from exporter.atomic import write_if_changed
 
 STATE_NAME = ".exporter-state.json"
 
@@ -87,7 +87,7 @@ class BuildState:
         self.entries.pop(key, None)
 
     def save(self) -> None:
-        """Write the state file atomically."""
+        """Write the state file atomically, and only when it changed: a no-op run writes nothing."""
         data = {
             key: {
                 "fingerprint": e.fingerprint,
@@ -97,4 +97,4 @@ class BuildState:
             }
             for key, e in sorted(self.entries.items())
         }
-        write_atomic(self.path, (json.dumps(data, indent=1) + "\n").encode())
+        write_if_changed(self.path, (json.dumps(data, indent=1) + "\n").encode())

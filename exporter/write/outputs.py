@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 AUDIO_FORMATS = ("m4b", "mp3")
@@ -50,6 +52,44 @@ class Outputs:
         return tuple(p.name for p in paths)
 
 
+@dataclass(frozen=True)
+class Wish:
+    """A book that wants the names of one slug, with what ranks it and what makes it unique."""
+
+    source: Path
+    slug: str
+    date: datetime | None
+    post_id: str
+    content: str  # a digest of title and body: equal digests are the same post synced twice
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The slug a wish gets; `rival` kept the slug it wanted; `duplicate_of` when not built."""
+
+    slug: str
+    rival: Path | None = None
+    duplicate_of: Path | None = None
+
+
+def _rank(wish: Wish) -> tuple[datetime, str, str]:
+    """Who keeps a contested slug: the earliest post_date, then the lowest ID, then the path."""
+    return (wish.date or datetime.max, wish.post_id.zfill(20), str(wish.source))
+
+
+def _suffixes(wish: Wish) -> Iterable[str]:
+    """Suffixes to try for a wish that lost its slug: its date, its ID, both, then numbers."""
+    day = wish.date.strftime("%Y-%m-%d") if wish.date else ""
+    ident = f"id{wish.post_id}" if wish.post_id else ""
+    for suffix in (day, ident, f"{day}-{ident}" if day and ident else ""):
+        if suffix:
+            yield suffix
+    number = 2
+    while True:
+        yield str(number)
+        number += 1
+
+
 @dataclass
 class Claims:
     """Which source owns which output names in one run, so no two books ever write one file."""
@@ -64,3 +104,39 @@ class Claims:
         """Record that `owner` writes every name of `outputs`."""
         for name in outputs.every_name():
             self.owners.setdefault(name, owner)
+
+    def decide(self, out_dir: Path, wishes: Iterable[Wish]) -> dict[Path, Decision]:
+        """Give every wish names of its own, the same whatever order the wishes come in.
+
+        Each slug goes to its best-ranked wish (`_rank`); a wish with the same content as
+        one that got the slug is a duplicate, built once; any other loser gets its slug plus
+        its date or ID (`_suffixes`), tried only after every uncontested slug is taken.
+        """
+        ranked = sorted(wishes, key=_rank)
+        decisions: dict[Path, Decision] = {}
+        losers: list[Wish] = []
+        for wish in ranked:
+            outputs = Outputs(out_dir, wish.slug)
+            if self.holder(outputs) is None:
+                self.claim(outputs, wish.source)
+                decisions[wish.source] = Decision(wish.slug)
+            else:
+                losers.append(wish)
+        built: dict[tuple[str, str], Path] = {
+            (w.slug, w.content): w.source for w in ranked if w.source in decisions
+        }
+        for wish in losers:
+            rival = self.holder(Outputs(out_dir, wish.slug))
+            twin = built.get((wish.slug, wish.content))
+            if twin is not None:
+                decisions[wish.source] = Decision(wish.slug, rival, duplicate_of=twin)
+                continue
+            slug = next(
+                candidate
+                for suffix in _suffixes(wish)
+                if self.holder(Outputs(out_dir, candidate := f"{wish.slug}-{suffix}")) is None
+            )
+            self.claim(Outputs(out_dir, slug), wish.source)
+            built[(wish.slug, wish.content)] = wish.source
+            decisions[wish.source] = Decision(slug, rival)
+        return decisions

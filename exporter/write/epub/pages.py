@@ -77,13 +77,16 @@ class Labels:
     video: str = "Video"
     audio: str = "Audio"
     media: str = "Media"
+    code: str = "Code"
+    widget: str = "Widget"
     contents: str = "Contents"
     untitled: str = "Untitled"
     guide: str = "Guide"
 
     def media_kind(self, kind: str) -> str:
         """The label for an embed of the given kind (video, audio, anything else)."""
-        return {"video": self.video, "audio": self.audio}.get(kind.strip().lower(), self.media)
+        kinds = {"video": self.video, "audio": self.audio, "code": self.code, "widget": self.widget}
+        return kinds.get(kind.strip().lower(), self.media)
 
 
 _LABELS: dict[str, Labels] = {
@@ -94,6 +97,8 @@ _LABELS: dict[str, Labels] = {
         video="Vídeo",
         audio="Audio",
         media="Contenido multimedia",
+        code="Código",
+        widget="Widget",
         contents="Índice",
         untitled="Sin título",
         guide="Guía",
@@ -104,6 +109,8 @@ _LABELS: dict[str, Labels] = {
         video="Video",
         audio="Lyd",
         media="Medieinnhold",
+        code="Kode",
+        widget="Widget",
         contents="Innhold",
         untitled="Uten tittel",
     ),
@@ -113,6 +120,8 @@ _LABELS: dict[str, Labels] = {
         video="Video",
         audio="Ljud",
         media="Mediainnehåll",
+        code="Kod",
+        widget="Widget",
         contents="Innehåll",
         untitled="Utan titel",
     ),
@@ -156,7 +165,7 @@ def title_page_body(meta: Metadata, title: str) -> str:
         parts.append(f'<p class="author">{esc(meta.author.strip())}</p>')
     if meta.date is not None:
         parts.append(_date_line(meta.date, meta.language))
-    if meta.site.strip():
+    if meta.site.strip() and meta.site.strip() != meta.author.strip():  # named once
         parts.append(f'<p class="site">{esc(meta.site.strip())}</p>')
     source = web_url(meta.source_url or "")
     if source:

@@ -26,6 +26,7 @@ from exporter.model.book import (
     Styled,
     Table,
     Text,
+    repeats_title,
 )
 from exporter.model.walk import chapter_blocks
 from exporter.write.epub.pages import (
@@ -218,16 +219,18 @@ def _embed(embed: Embed, ctx: RenderContext) -> str:
     return ""
 
 
-def _heading(level: int, node_id: str, title: str, ctx: RenderContext) -> str:
-    """A heading of the given level (capped at 6) carrying the model's id."""
+def _heading(level: int, node_id: str, title: str, ctx: RenderContext, css: str = "") -> str:
+    """A heading of the given level (capped at 6) carrying the model's id (and a class)."""
     level = min(level, 6)
     text = esc(xml_text(title) or ctx.labels.untitled)
-    return f'<h{level} id="{esc(node_id)}">{text}</h{level}>'
+    klass = f' class="{esc(css)}"' if css else ""
+    return f'<h{level} id="{esc(node_id)}"{klass}>{text}</h{level}>'
 
 
 def render_entry(entry: Entry, ctx: RenderContext, level: int) -> str:
-    """Render an entry as a section headed at `level`."""
-    head = _heading(level, entry.id, entry.title, ctx)
+    """Render an entry (a study, say) as a section headed at `level`, styled as an entry at
+    every depth so it never looks like the sections around it."""
+    head = _heading(level, entry.id, entry.title, ctx, "entry-title")
     body = render_blocks(entry.blocks, ctx, level)
     return f'<section class="entry" aria-labelledby="{esc(entry.id)}">{head}{body}</section>'
 
@@ -276,13 +279,25 @@ def _sentence_ids(inlines: Iterable[Inline]) -> Iterator[str]:
             yield from _sentence_ids(node.children)
 
 
-def chapter_body(chapter: Chapter, ctx: RenderContext) -> str:
-    """The body of a chapter document: heading, lead blocks, sections, then footnotes."""
-    parts = [
-        f'<section epub:type="chapter" role="doc-chapter" aria-labelledby="{esc(chapter.id)}">',
-        _heading(1, chapter.id, chapter.title, ctx),
-        render_blocks(chapter.blocks, ctx, 1),
-    ]
+def chapter_body(chapter: Chapter, ctx: RenderContext, show_title: bool = True) -> str:
+    """The body of a chapter document: heading, lead blocks, sections, then footnotes.
+
+    Without `show_title` (an intro named after the book) the chapter carries its name as a
+    label and its id on the section, and shows no heading.
+    """
+    if show_title:
+        opening = (
+            f'<section epub:type="chapter" role="doc-chapter" aria-labelledby="{esc(chapter.id)}">'
+        )
+        heading = _heading(1, chapter.id, chapter.title, ctx)
+    else:
+        label = esc(xml_text(chapter.title) or ctx.labels.untitled)
+        opening = (
+            f'<section epub:type="chapter" role="doc-chapter" id="{esc(chapter.id)}"'
+            f' aria-label="{label}">'
+        )
+        heading = ""
+    parts = [opening, heading, render_blocks(chapter.blocks, ctx, 1)]
     for section in chapter.sections:
         parts.append(f'<section aria-labelledby="{esc(section.id)}">')
         parts.append(_heading(2, section.id, section.title, ctx))
@@ -304,4 +319,5 @@ def chapter_document(chapter: Chapter, book: Book) -> str:
         note_ids=frozenset(note.id for note in chapter.footnotes),
     )
     title = xml_text(chapter.title) or ctx.labels.untitled
-    return xhtml_document(title, language, chapter_body(chapter, ctx))
+    body = chapter_body(chapter, ctx, show_title=not repeats_title(book, chapter))
+    return xhtml_document(title, language, body)
