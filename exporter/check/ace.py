@@ -27,9 +27,11 @@ INSTALL_HINT = (
     "install DAISY Ace: `npm ci` in tools/ace (with ELECTRON_SKIP_BINARY_DOWNLOAD=1 "
     "PUPPETEER_SKIP_DOWNLOAD=1) and a Chromium (Debian: apt-get install chromium)"
 )
+_CHROMIUM_ENV = "PUPPETEER_EXECUTABLE_PATH"
 _CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 
-# Arguments: the @daisy/ace-cli package folder, then (book, report folder) pairs.
+# Arguments: the @daisy/ace-cli package folder, then (book, report file) pairs; two books
+# are checked at a time. A book Ace cannot check gets `<report file>.error` instead.
 _PROGRAM = """\
 'use strict';
 const fs = require('fs');
@@ -43,19 +45,26 @@ const logger = fromShared('@daisy/ace-logger');
 const runner = fromCli('@daisy/ace-axe-runner-puppeteer');
 // Ace launches and closes its browser for every book; keep one open for them all.
 const shared = { ...runner, launch: async () => {}, close: async () => {} };
+const jobs = [];
+for (let i = 0; i + 1 < pairs.length; i += 2) jobs.push([pairs[i], pairs[i + 1]]);
+async function check([book, report]) {
+  try {
+    // Without an outdir Ace skips its HTML report and resolves with the JSON one.
+    const [, json] = await ace(book, { cwd: process.cwd(), silent: true }, shared);
+    fs.writeFileSync(report, JSON.stringify(json));
+  } catch (err) {
+    const why = (err && err.message) || String(err) || 'Ace could not read the book';
+    fs.writeFileSync(report + '.error', why);
+  }
+}
+async function worker() {
+  for (let job = jobs.shift(); job; job = jobs.shift()) await check(job);
+}
 async function main() {
   logger.initLogger({ silent: true, fileName: 'ace-batch.log' });
   await runner.launch();
   try {
-    for (let i = 0; i + 1 < pairs.length; i += 2) {
-      try {
-        await ace(pairs[i], { cwd: process.cwd(), outdir: pairs[i + 1], silent: true }, shared);
-      } catch (err) {
-        const why = (err && err.message) || String(err) || 'Ace could not read the book';
-        fs.mkdirSync(pairs[i + 1], { recursive: true });
-        fs.writeFileSync(path.join(pairs[i + 1], 'error.txt'), why);
-      }
-    }
+    await Promise.all([worker(), worker()]);
   } finally {
     await runner.close();
   }
@@ -101,18 +110,20 @@ class AceResult:
 
 
 def ace_cli() -> Path | None:
-    """The `ace-cli` command: $EXPORTER_ACE_CLI, else tools/ace's, else the one on PATH."""
-    candidates = [
-        os.environ.get(ACE_CLI_ENV, ""),
-        str(TOOLS_DIR / "node_modules" / ".bin" / "ace-cli"),
-        shutil.which("ace-cli") or "",
-    ]
-    return next((Path(c) for c in candidates if c and Path(c).is_file()), None)
+    """The `ace-cli` command: $EXPORTER_ACE_CLI if set, else tools/ace's, else one on PATH."""
+    given = os.environ.get(ACE_CLI_ENV, "")
+    if given:
+        return Path(given) if Path(given).is_file() else None
+    local = TOOLS_DIR / "node_modules" / ".bin" / "ace-cli"
+    if local.is_file():
+        return local
+    found = shutil.which("ace-cli")
+    return Path(found) if found else None
 
 
 def chromium() -> str | None:
     """The Chromium Ace drives: $PUPPETEER_EXECUTABLE_PATH, else one on PATH."""
-    given = os.environ.get("PUPPETEER_EXECUTABLE_PATH", "")
+    given = os.environ.get(_CHROMIUM_ENV, "")
     if given:
         return given if Path(given).is_file() else None
     return next((found for name in _CHROMIUM_NAMES if (found := shutil.which(name))), None)
@@ -123,17 +134,30 @@ def _cli_package(command: Path) -> Path:
     return command.resolve().parent.parent
 
 
+def _is_ace_cli(package: Path) -> bool:
+    """True when the folder is the `@daisy/ace-cli` npm package."""
+    try:
+        manifest = json.loads((package / "package.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(manifest, dict) and manifest.get("name") == "@daisy/ace-cli"
+
+
 def ace_missing() -> str:
     """'' when Ace can run here; else what is absent and how to install it."""
-    if not shutil.which("node"):
-        return f"DAISY Ace needs Node.js (not found on PATH); {INSTALL_HINT}"
     command = ace_cli()
+    if command is None and os.environ.get(ACE_CLI_ENV):
+        return f"${ACE_CLI_ENV} is not a file: {os.environ[ACE_CLI_ENV]}"
     if command is None:
         return f"DAISY Ace is not installed (no ace-cli); {INSTALL_HINT}"
-    if not (_cli_package(command) / "package.json").is_file():
+    if not _is_ace_cli(_cli_package(command)):
         return f"{command} is not DAISY Ace's ace-cli; {INSTALL_HINT}"
+    if not shutil.which("node"):
+        return f"DAISY Ace needs Node.js (not found on PATH); {INSTALL_HINT}"
+    if chromium() is None and os.environ.get(_CHROMIUM_ENV):
+        return f"${_CHROMIUM_ENV} is not a file: {os.environ[_CHROMIUM_ENV]}"
     if chromium() is None:
-        return f"DAISY Ace needs Chromium (not found); {INSTALL_HINT}"
+        return f"DAISY Ace needs Chromium (not found on PATH); {INSTALL_HINT}"
     return ""
 
 
@@ -165,18 +189,17 @@ def violations_in(report: Mapping[str, Any]) -> tuple[AceViolation, ...]:
     return tuple(found)
 
 
-def _result(folder: Path) -> AceResult:
-    """Ace's verdict from one book's report folder."""
-    error = folder / "error.txt"
+def _result(report: Path) -> AceResult:
+    """Ace's verdict from one book's report file (or the error written beside it)."""
+    error = report.with_name(report.name + ".error")
     if error.is_file():
         return AceResult(error=error.read_text(encoding="utf-8").strip() or "unknown error")
-    report = folder / "report.json"
     if not report.is_file():
         return AceResult(error="Ace wrote no report")
     try:
         return AceResult(violations_in(json.loads(report.read_text(encoding="utf-8"))))
     except (ValueError, AttributeError) as exc:
-        return AceResult(error=f"unreadable report.json: {exc}")
+        return AceResult(error=f"unreadable report: {exc}")
 
 
 def _environment(home: Path, browser: str) -> dict[str, str]:
@@ -184,7 +207,7 @@ def _environment(home: Path, browser: str) -> dict[str, str]:
     environ = dict(os.environ)
     for name in ("XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME", "XDG_DATA_HOME"):
         environ[name] = str(home / name.lower())
-    environ.update(HOME=str(home), PUPPETEER_EXECUTABLE_PATH=browser, TMPDIR=str(home))
+    environ.update({"HOME": str(home), _CHROMIUM_ENV: browser, "TMPDIR": str(home)})
     return environ
 
 
@@ -216,7 +239,7 @@ def run_ace_many(paths: Iterable[Path], timeout: float = 900) -> dict[Path, AceR
 
     When Ace cannot run here every book gets `ace_missing()`'s reason as its error.
     """
-    books = [Path(p).resolve() for p in paths]
+    books = list(paths)
     command, browser, missing = ace_cli(), chromium(), ace_missing()
     if missing or command is None or browser is None:
         return {book: AceResult(error=missing) for book in books}
@@ -224,8 +247,8 @@ def run_ace_many(paths: Iterable[Path], timeout: float = 900) -> dict[Path, AceR
         folder = Path(work)
         program = folder / "ace-batch.js"
         program.write_text(_PROGRAM, encoding="utf-8")
-        reports = [folder / f"report-{n}" for n in range(len(books))]
-        pairs = [str(item) for pair in zip(books, reports, strict=True) for item in pair]
+        reports = [folder / f"report-{n}.json" for n in range(len(books))]
+        pairs = [str(p) for b, r in zip(books, reports, strict=True) for p in (b.resolve(), r)]
         failure = _run_node(
             [str(program), str(_cli_package(command)), *pairs], folder, browser, timeout
         )
@@ -238,4 +261,4 @@ def run_ace_many(paths: Iterable[Path], timeout: float = 900) -> dict[Path, AceR
 
 def run_ace(path: Path, timeout: float = 300) -> AceResult:
     """Check one EPUB file with Ace."""
-    return run_ace_many([path], timeout)[Path(path).resolve()]
+    return run_ace_many([path], timeout)[path]
