@@ -23,6 +23,7 @@ from .conftest import SEED, Built
 from .samples import read_along_book, rich_book
 
 BROKEN = "images-with-images-alt-removed.epub"
+NOT_A_BOOK = "not-a-book.epub"
 
 
 def without_alt(book: Path, target: Path) -> Path:
@@ -48,8 +49,10 @@ def ace_verdicts(
     write_epub(book, read_along, media=overlays)
     with_images = next(b for b in case_books if b.name == "images-with-images.epub")
     broken = without_alt(with_images, folder / BROKEN)
+    not_a_book = folder / NOT_A_BOOK
+    not_a_book.write_text("not a zip file", encoding="utf-8")
     seed = [built.file(".epub"), built.file(".read-along.epub")]
-    return run_ace_many([*seed, *case_books, rich, read_along, broken])
+    return run_ace_many([*seed, not_a_book, *case_books, rich, read_along, broken])
 
 
 def violations(verdicts: Mapping[Path, AceResult], names: set[str] | None = None) -> list[str]:
@@ -90,6 +93,14 @@ def test_an_image_without_alt_fails_ace(ace_verdicts: dict[Path, AceResult]) -> 
     assert not verdict.clean
     found = {(v.rule, v.impact, v.file) for v in verdict.violations}
     assert ("image-alt", "critical", "ch01.xhtml") in found, verdict.violations
+
+
+@pytest.mark.slow
+def test_a_file_ace_cannot_read_is_an_error(ace_verdicts: dict[Path, AceResult]) -> None:
+    """A file that is not an EPUB gets an error, not a pass; the books after it are checked."""
+    (verdict,) = (v for p, v in ace_verdicts.items() if p.name == NOT_A_BOOK)
+    assert verdict.error and not verdict.clean
+    assert verdict.summary().startswith("Ace could not check it: ")
 
 
 @pytest.mark.slow

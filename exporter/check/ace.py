@@ -2,7 +2,7 @@
 
 Ace's own command line (`ace-cli`) checks one book a run and starts Node and Chromium each
 time. A tiny Node program loads the same Ace packages that `ace-cli` uses, starts Chromium
-once and checks every book in turn, writing one `report.json` per book. Ace is an npm
+once and checks the books two at a time, writing one JSON report per book. Ace is an npm
 package: `ace-cli` is looked for in $EXPORTER_ACE_CLI, then in the project's `tools/ace`
 folder (`npm ci` there), then on PATH; Chromium in $PUPPETEER_EXECUTABLE_PATH, then on PATH.
 `ace_missing()` says what is absent.
