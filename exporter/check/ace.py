@@ -242,7 +242,7 @@ def run_ace_many(paths: Iterable[Path], timeout: float = 900) -> dict[Path, AceR
     books = list(paths)
     command, browser, missing = ace_cli(), chromium(), ace_missing()
     if missing or command is None or browser is None:
-        return {book: AceResult(error=missing) for book in books}
+        return {book: AceResult(error=missing or "DAISY Ace is not installed") for book in books}
     with tempfile.TemporaryDirectory(prefix="exporter-ace-") as work:
         folder = Path(work)
         program = folder / "ace-batch.js"
@@ -257,8 +257,3 @@ def run_ace_many(paths: Iterable[Path], timeout: float = 900) -> dict[Path, AceR
         book: AceResult(error=failure) if failure and result.error else result
         for book, result in zip(books, results, strict=True)
     }
-
-
-def run_ace(path: Path, timeout: float = 300) -> AceResult:
-    """Check one EPUB file with Ace."""
-    return run_ace_many([path], timeout)[path]
