@@ -170,12 +170,18 @@ def build_parser() -> argparse.ArgumentParser:
         help="check built books: every word of each post in its book, speech and EPUB; EPUBCheck",
         description="For each post, check that every visible word of the post appears, in "
         "order, in its Book, its speech script and its built EPUB; then run EPUBCheck on the "
-        "built EPUBs when it is installed. One line per post; exit 1 on any problem.",
+        "built EPUBs when it is installed, and DAISY Ace with --accessibility. One line per "
+        "post; exit 1 on any problem, or when --accessibility is asked and Ace is not installed.",
     )
     check.add_argument("sources", nargs="*", type=Path, metavar="SOURCE", help="posts or folders")
     check.add_argument("-o", "--out", type=Path, default=Path("output"), help="where the books are")
     check.add_argument("--images", type=Path, metavar="DIR", help="as given to build")
     check.add_argument("--no-epubcheck", action="store_true", help="skip EPUBCheck")
+    check.add_argument(
+        "--accessibility",
+        action="store_true",
+        help="also run DAISY Ace on the built EPUBs (needs Node.js, Chromium and tools/ace)",
+    )
 
     say = commands.add_parser(
         "say",
@@ -250,19 +256,24 @@ def _check(args: argparse.Namespace) -> int:
     """Run `exporter check`."""
     from exporter.check.command import check_posts
 
-    checks, missing = check_posts(
-        args.sources or [Path("source")], args.out, args.images, not args.no_epubcheck
+    checks, notes = check_posts(
+        args.sources or [Path("source")],
+        args.out,
+        args.images,
+        not args.no_epubcheck,
+        args.accessibility,
     )
     for check in checks:
         print(check.line())
-    if missing and not args.no_epubcheck:
-        print(f"note: EPUBCheck was not run: {missing}")
+    for note in notes:
+        print(f"note: {note}")
     bad = sum(1 for c in checks if c.problems)
     posts = sum(1 for c in checks if c.post and not c.skipped)
     skipped = sum(1 for c in checks if c.skipped)
     also = f", {skipped} skipped (nothing to read)" if skipped else ""
     print(f"Checked {posts} post(s): {posts - bad} ok, {bad} with problems{also}")
-    return 1 if bad else 0
+    ace_not_run = args.accessibility and not all(c.ace_checked for c in checks)
+    return 1 if bad or ace_not_run else 0
 
 
 def _say(args: argparse.Namespace) -> int:

@@ -12,9 +12,12 @@ import pytest
 from hypothesis import settings
 from hypothesis.configuration import set_hypothesis_home_dir
 
+from exporter.check.ace import ace_missing
 from exporter.check.epubcheck import EpubcheckResult, run_epubcheck
 from exporter.cli import main
 from exporter.model.book import Book, Sentence
+
+from .case_books import write_case_books
 
 
 @pytest.fixture(scope="session")
@@ -84,3 +87,19 @@ def sentences_of(book: Book) -> list[Sentence]:
         elif hasattr(node, "__dataclass_fields__"):
             stack.extend(reversed([getattr(node, name) for name in node.__dataclass_fields__]))
     return found
+
+
+@pytest.fixture(scope="session")
+def case_books(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    """Every golden case that builds, written once as an EPUB (two also with their images)."""
+    return write_case_books(tmp_path_factory.mktemp("case-books"))
+
+
+@pytest.fixture(scope="session")
+def ace_ready() -> None:
+    """Skip, saying why, when DAISY Ace cannot run here; in CI (CI=true) fail instead."""
+    missing = ace_missing()
+    if missing and os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"CI must run the DAISY Ace tests: {missing}")
+    if missing:
+        pytest.skip(missing)

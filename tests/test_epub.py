@@ -123,6 +123,13 @@ def test_package_metadata(rich_epub: Path) -> None:
     assert properties(rich_epub, "dcterms:conformsTo") == []
 
 
+def test_package_declares_the_book_language(rich_epub: Path, read_along_epub: Path) -> None:
+    """`<package xml:lang>` is the book's language, as DAISY Ace's `epub-lang` rule asks."""
+    assert opf(rich_epub).get(XML_LANG) == "en"
+    assert opf(read_along_epub).get(XML_LANG) == "nb-NO"
+    assert opf(read_along_epub).findtext("opf:metadata/dc:language", namespaces=NS) == "nb-NO"
+
+
 def test_accessibility_metadata_follows_content(rich_epub: Path) -> None:
     """The rich sample embeds one image with alt text; the claims say exactly that."""
     assert properties(rich_epub, "schema:accessMode") == ["textual", "visual"]

@@ -1,10 +1,14 @@
-"""`exporter check`: prove built books whole (every word in book, speech and EPUB) and valid."""
+"""`exporter check`: prove built books whole (every word in book, speech and EPUB), valid
+(EPUBCheck) and, when asked, free of what DAISY Ace finds."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Protocol
 
+from exporter.check.ace import ace_missing, run_ace_many
 from exporter.check.epubcheck import epubcheck_missing, run_epubcheck_many
 from exporter.check.fidelity import check_post
 from exporter.errors import EmptyPostError, NotAPost, PostError
@@ -24,6 +28,7 @@ class PostCheck:
     epubchecked: bool = False
     post: bool = True
     skipped: str = ""  # why a post with nothing readable in it has no book to check
+    ace_checked: bool = False
 
     def line(self) -> str:
         """One line for the user."""
@@ -42,7 +47,45 @@ class PostCheck:
             return f"ok: {self.source}: every word in its book and speech (no EPUB built)"
         names = ", ".join(p.name for p in self.books)
         valid = "; EPUBCheck 0 errors, 0 warnings" if self.epubchecked else ""
-        return f"ok: {self.source}: every word in its book, speech and {names}{valid}"
+        accessible = "; Ace 0 violations" if self.ace_checked else ""
+        return f"ok: {self.source}: every word in its book, speech and {names}{valid}{accessible}"
+
+
+class _Verdict(Protocol):
+    """A checker's verdict on one book (EPUBCheck's or Ace's)."""
+
+    @property
+    def clean(self) -> bool:
+        """True when the checker found nothing."""
+        ...
+
+    def summary(self) -> str:
+        """One line: what the checker found."""
+        ...
+
+
+def _add_verdicts(
+    checks: list[PostCheck],
+    verdicts: Mapping[Path, _Verdict],
+    *,
+    epubchecked: bool = False,
+    ace_checked: bool = False,
+) -> list[PostCheck]:
+    """The checks with each book's findings added as problems, and the checker marked as run."""
+    return [
+        replace(
+            check,
+            problems=check.problems
+            + tuple(
+                f"{book.name}: {verdicts[book].summary()}"
+                for book in check.books
+                if not verdicts[book].clean
+            ),
+            epubchecked=check.epubchecked or epubchecked,
+            ace_checked=check.ace_checked or ace_checked,
+        )
+        for check in checks
+    ]
 
 
 def _books(source: Source, out_dir: Path) -> tuple[Path, ...] | None:
@@ -57,9 +100,13 @@ def _books(source: Source, out_dir: Path) -> tuple[Path, ...] | None:
 
 
 def check_posts(
-    paths: list[Path], out_dir: Path, images_dir: Path | None, epubcheck: bool
-) -> tuple[list[PostCheck], str]:
-    """Check every post found under the paths; also the reason EPUBCheck was not run ('')."""
+    paths: list[Path],
+    out_dir: Path,
+    images_dir: Path | None,
+    epubcheck: bool,
+    accessibility: bool = False,
+) -> tuple[list[PostCheck], list[str]]:
+    """Check every post found under the paths; also a note for each checker that could not run."""
     checks: list[PostCheck] = []
     for source in name_sources(discover(paths), Settings(out_dir=out_dir)):
         books = _books(source, out_dir)
@@ -77,24 +124,18 @@ def check_posts(
             continue
         problems = [p.removeprefix(prefix) for p in found]
         checks.append(PostCheck(source.path, tuple(problems), books))
-    missing = epubcheck_missing() if epubcheck else "EPUBCheck not asked for"
-    if epubcheck and not missing:
-        all_books = [book for check in checks for book in check.books]
-        results = run_epubcheck_many(all_books)
-        checks = [
-            PostCheck(
-                c.source,
-                c.problems
-                + tuple(
-                    f"{book.name}: {results[book].summary()}"
-                    for book in c.books
-                    if not results[book].clean
-                ),
-                c.books,
-                epubchecked=True,
-                post=c.post,
-                skipped=c.skipped,
-            )
-            for c in checks
-        ]
-    return checks, missing
+    all_books = [book for check in checks for book in check.books]
+    notes: list[str] = []
+    if epubcheck:
+        missing = epubcheck_missing()
+        if missing:
+            notes.append(f"EPUBCheck was not run: {missing}")
+        else:
+            checks = _add_verdicts(checks, run_epubcheck_many(all_books), epubchecked=True)
+    if accessibility:
+        missing = ace_missing()
+        if missing:
+            notes.append(f"DAISY Ace was not run: {missing}")
+        else:
+            checks = _add_verdicts(checks, run_ace_many(all_books), ace_checked=True)
+    return checks, notes

@@ -47,6 +47,20 @@ _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 _OPTIONS: dict[str, Any] = {"raise_exceptions": True, "epub3_pages": False}
 
 
+class _Writer(epub.EpubWriter):  # type: ignore[misc]  # ebooklib has no type hints
+    """ebooklib's writer, putting the book's language on the OPF `<package>` as `xml:lang`.
+
+    ebooklib 0.20 writes only `dc:language`; DAISY Ace (rule `epub-lang`) and the EPUB
+    Accessibility spec also want the package's own language. The attribute is set on the
+    package tree just before ebooklib serialises it.
+    """
+
+    def _write_opf_file(self, root: Any) -> None:
+        """Declare the language on `<package>`, then write the OPF as ebooklib does."""
+        root.set(_XML_LANG, self.book.language)
+        super()._write_opf_file(root)
+
+
 def build_stylesheet() -> epub.EpubItem:
     """The book's one stylesheet, shipped with the package as `exporter/data/epub.css`."""
     css = files("exporter").joinpath("data/epub.css").read_bytes()
@@ -227,7 +241,9 @@ def _assemble_raw(
     try:
         ebook = assemble(book, meta, media)
         raw = io.BytesIO()
-        epub.write_epub(raw, ebook, options)
+        writer = _Writer(raw, ebook, options)
+        writer.process()
+        writer.write()
     except Exception as exc:  # ebooklib and lxml raise many kinds
         raise OutputError(f"cannot assemble the EPUB: {type(exc).__name__}: {exc}") from exc
     return raw.getvalue(), meta
