@@ -42,3 +42,14 @@ def write_atomic(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     with atomic_path(path) as part:
         part.write_bytes(data)
+
+
+def write_if_changed(path: Path, data: bytes) -> bool:
+    """Write bytes atomically only when the file does not already hold them; True if written."""
+    try:
+        if path.read_bytes() == data:
+            return False
+    except OSError:
+        pass
+    write_atomic(path, data)
+    return True

@@ -11,13 +11,15 @@ from pathlib import Path
 
 from exporter.errors import NarrationError
 from exporter.narrate.cache import AudioCache, default_cache_dir
+from exporter.read.config import config_path, read_site_config
 from exporter.run.progress import PlainReporter, Reporter
 from exporter.run.report import PostResult, Report
 from exporter.run.settings import Settings, Source, discover, lexicon_files
 from exporter.run.state import BuildState, fingerprint
 from exporter.run.state import Entry as StateEntry
 from exporter.workers import worker_context
-from exporter.write.outputs import Claims, Outputs
+from exporter.write.outputs import Claims, Outputs, SiteOutputs
+from exporter.write.site.publish import publish_site
 
 __all__ = ["Settings", "Source", "discover", "run"]
 
@@ -113,7 +115,9 @@ def run(paths: Iterable[Path], settings: Settings, reporter: Reporter | None = N
     settings = dataclasses.replace(settings, cache_dir=settings.cache_dir or default_cache_dir())
     settings.out_dir.mkdir(parents=True, exist_ok=True)
     state = BuildState.load(settings.out_dir)
-    sources = discover(list(paths))
+    paths = list(paths)
+    site_config = read_site_config(config_path(paths))  # a bad file stops the run before any build
+    sources = discover(paths)
     results: dict[Path, PostResult] = {}
     todo: list[Source] = []
     for source in sources:
@@ -134,6 +138,7 @@ def run(paths: Iterable[Path], settings: Settings, reporter: Reporter | None = N
                 outputs=outputs,
                 words=earlier.words,
                 audio_seconds=earlier.audio_seconds,
+                card=earlier.card,
             )
     if todo and settings.narrate and (problem := check_narration(settings)):
         report.problems.append(f"no narration: {problem}")
@@ -150,6 +155,9 @@ def run(paths: Iterable[Path], settings: Settings, reporter: Reporter | None = N
         report.add(result)
         reporter.message(result.line())
     state.save()
+    cards = [r.card for r in report.results if r.status in ("built", "unchanged") and r.card]
+    names = SiteOutputs(settings.out_dir)
+    report.notes += publish_site(cards, names, site_config, settings.base_url)
     return report
 
 
@@ -186,6 +194,7 @@ def _anthology(
             outputs=outputs,
             words=earlier.words,
             audio_seconds=earlier.audio_seconds,
+            card=earlier.card,
         )
     context = builder.BuildContext(
         settings, reporter, AudioCache(settings.cache_dir or default_cache_dir())
@@ -193,7 +202,8 @@ def _anthology(
     result = builder.build_anthology(title, slug, members, context)
     if result.status == "built":
         names = tuple(p.name for p in result.outputs)
-        state.record(key, StateEntry(stamp, names, result.words, result.audio_seconds))
+        entry = StateEntry(stamp, names, result.words, result.audio_seconds, result.card)
+        state.record(key, entry)
     else:
         state.forget(key)
     return result
@@ -209,6 +219,7 @@ def _remember(state: BuildState, source: Source, result: PostResult, settings: S
     if result.status == "built":
         names = tuple(p.name for p in result.outputs)
         stamp = post_fingerprint(source.path, settings)
-        state.record(_key(source), StateEntry(stamp, names, result.words, result.audio_seconds))
+        entry = StateEntry(stamp, names, result.words, result.audio_seconds, result.card)
+        state.record(_key(source), entry)
     else:
         state.forget(_key(source))

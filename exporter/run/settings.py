@@ -28,6 +28,7 @@ class Settings:
     anthology: str | None = None
     images_dir: Path | None = None
     strict: bool = False
+    base_url: str | None = None
 
 
 @dataclass(frozen=True)
