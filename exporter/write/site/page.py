@@ -51,11 +51,14 @@ def cue_times(timeline: Timeline) -> list[tuple[str, float, float]]:
 def page_html(book: Book, card: Card, timeline: Timeline | None, titles: Sequence[str]) -> str:
     """The whole page; without a time line (no narration) it has no player and no chapter times."""
     labels = site_labels(card.language)
-    marks = chapter_marks(titles, timeline) if timeline is not None else []
+    starts: list[float | None] = [None] * len(book.chapters)
+    if timeline is not None:
+        starts = [start for _, start in chapter_marks(titles, timeline)]
     chapters = [
-        {"id": chapter.id, "title": chapter.title, "start": start, "clock": clock(start)}
-        for chapter, (_, start) in zip(book.chapters, marks, strict=True)
-    ] or [{"id": c.id, "title": c.title, "start": None, "clock": ""} for c in book.chapters]
+        {"id": chapter.id, "title": chapter.title, "start": start,
+         "clock": clock(start) if start is not None else ""}
+        for chapter, start in zip(book.chapters, starts, strict=True)
+    ]  # fmt: skip
     audio = [d for d in (card.download("m4b"), card.download("mp3")) if d is not None]
     return render(
         "page.html",

@@ -9,6 +9,19 @@
   var startOf = {};
   cues.forEach(function (cue) { if (!(cue[0] in startOf)) { startOf[cue[0]] = cue[1]; } });
   var shown = null;
+  var captions = audio.getAttribute("data-captions");
+  if (captions && window.location.protocol !== "file:") {
+    /* The transcript as the player's captions track. Added here, not in the markup, because
+       Chromium refuses a file: track ("unique security origin") and an audio element never
+       shows captions itself: only scripts and assistive technology read them. */
+    var track = document.createElement("track");
+    track.kind = "captions";
+    track.src = captions;
+    track.srclang = document.documentElement.lang;
+    track.label = document.title;
+    track.default = true;
+    audio.appendChild(track);
+  }
   var quiet = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
 
   function cueAt(time) { /* the last cue that starts at or before `time` */
