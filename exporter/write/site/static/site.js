@@ -38,15 +38,18 @@
     return box.top >= 0 && box.bottom <= window.innerHeight;
   }
 
-  function highlight(follow) {
+  function highlight(follow, always) {
+    /* Mark the element of the cue at the current time; scroll it into view when `follow`
+       and it just changed (or `always`, after a seek) and it is off screen. */
     var index = cueAt(audio.currentTime);
     var element = index < 0 ? null : document.getElementById(cues[index][0]);
-    if (element === shown) { return; }
-    if (shown) { shown.classList.remove("speaking"); }
-    shown = element;
-    if (!element) { return; }
-    element.classList.add("speaking");
-    if (follow && !inView(element)) {
+    var changed = element !== shown;
+    if (changed) {
+      if (shown) { shown.classList.remove("speaking"); }
+      if (element) { element.classList.add("speaking"); }
+      shown = element;
+    }
+    if (element && follow && (changed || always) && !inView(element)) {
       element.scrollIntoView({ block: "center", behavior: quiet ? "auto" : "smooth" });
     }
   }
@@ -64,7 +67,7 @@
   }
 
   audio.addEventListener("play", tick);
-  audio.addEventListener("seeked", function () { highlight(!audio.paused); });
+  audio.addEventListener("seeked", function () { highlight(true, true); });
   audio.addEventListener("timeupdate", function () { highlight(!audio.paused); });
 
   document.addEventListener("click", function (event) {
