@@ -29,6 +29,7 @@ from exporter.errors import UsageError
 from exporter.read.config import SiteConfig, read_site_config
 from exporter.write.site.card import Card, Download
 from exporter.write.site.feed import feed_xml, in_feed
+from exporter.write.site.index import index_html
 from tests.conftest import SEED, SLUG, Built
 
 BASE = "https://example.org/books/"
@@ -75,6 +76,22 @@ def test_only_dated_books_with_audio_are_episodes() -> None:
     parsed = feedparser.parse(feed_xml([_card(), undated, silent], SiteConfig(), None))
     assert [e.title for e in parsed.entries] == ["A <b>post</b> & more"]  # text, not markup
     assert parsed.entries[0].enclosures[0].href == "a-post.mp3"  # relative without a base
+
+
+def test_index_is_newest_first_by_year_on_big_sites_in_each_books_language() -> None:
+    dates = [f"{2019 + n // 6}-{1 + n % 6:02d}-01T00:00:00" for n in range(11)]
+    cards = [_card(slug=f"p{n}", date=date) for n, date in enumerate(dates)]
+    cards.append(_card(slug="es", language="es", date="2012-04-15T13:50:10"))
+    cards.append(_card(slug="undated", date=None))
+    html = index_html(cards, SiteConfig(), "feed.xml")
+    years = re.findall(r'<h2 id="year-\d+">([^<]+)</h2>', html)
+    assert years == ["2020", "2019", "2012", "Undated"]
+    slugs = re.findall(r'<article class="entry" lang="[^"]+" aria-labelledby="book-([^"]+)"', html)
+    assert slugs == [f"p{n}" for n in reversed(range(11))] + ["es", "undated"]
+    assert '<time datetime="2012-04-15">15 de abril de 2012</time>' in html
+    assert "palabras" in html and "Audiolibro (MP3)" in html
+    small = index_html(cards[:3], SiteConfig(), None)
+    assert '<h2 id="year-' not in small and 'type="application/rss+xml"' not in small
 
 
 def test_site_settings_are_read_and_bad_ones_named(tmp_path: Path) -> None:
