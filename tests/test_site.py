@@ -26,7 +26,7 @@ import pytest
 
 from exporter.cli import main
 from exporter.errors import UsageError
-from exporter.read.config import SiteConfig, read_site_config
+from exporter.read.site_settings import SiteSettings, read_site_settings
 from exporter.write.site.card import Card, Download
 from exporter.write.site.feed import feed_xml, in_feed
 from exporter.write.site.index import index_html
@@ -73,7 +73,7 @@ def test_card_survives_the_state_file_as_json() -> None:
 def test_only_dated_books_with_audio_are_episodes() -> None:
     undated, silent = _card(slug="u", date=None), _card(slug="s", downloads=(), audio_seconds=None)
     assert (in_feed(_card()), in_feed(undated), in_feed(silent)) == ("", "no post_date", "no audio")
-    parsed = feedparser.parse(feed_xml([_card(), undated, silent], SiteConfig(), None))
+    parsed = feedparser.parse(feed_xml([_card(), undated, silent], SiteSettings(), None))
     assert [e.title for e in parsed.entries] == ["A <b>post</b> & more"]  # text, not markup
     assert parsed.entries[0].enclosures[0].href == "a-post.mp3"  # relative without a base
 
@@ -83,28 +83,28 @@ def test_index_is_newest_first_by_year_on_big_sites_in_each_books_language() -> 
     cards = [_card(slug=f"p{n}", date=date) for n, date in enumerate(dates)]
     cards.append(_card(slug="es", language="es", date="2012-04-15T13:50:10"))
     cards.append(_card(slug="undated", date=None))
-    html = index_html(cards, SiteConfig(), "feed.xml")
+    html = index_html(cards, SiteSettings(), "feed.xml")
     years = re.findall(r'<h2 id="year-\d+">([^<]+)</h2>', html)
     assert years == ["2020", "2019", "2012", "Undated"]
     slugs = re.findall(r'<article class="entry" lang="[^"]+" aria-labelledby="book-([^"]+)"', html)
     assert slugs == [f"p{n}" for n in reversed(range(11))] + ["es", "undated"]
     assert '<time datetime="2012-04-15">15 de abril de 2012</time>' in html
     assert "palabras" in html and "Audiolibro (MP3)" in html
-    small = index_html(cards[:3], SiteConfig(), None)
+    small = index_html(cards[:3], SiteSettings(), None)
     assert '<h2 id="year-' not in small and 'type="application/rss+xml"' not in small
 
 
 def test_site_settings_are_read_and_bad_ones_named(tmp_path: Path) -> None:
     config = tmp_path / "exporter.yaml"
-    assert read_site_config(config) == SiteConfig()
+    assert read_site_settings(config) == SiteSettings()
     config.write_text("site:\n  title: My books\n  explicit: true\n", encoding="utf-8")
-    assert read_site_config(config) == SiteConfig(title="My books", explicit=True)
+    assert read_site_settings(config) == SiteSettings(title="My books", explicit=True)
     config.write_text("site:\n  colour: red\n", encoding="utf-8")
     with pytest.raises(UsageError, match=r"exporter\.yaml: unknown `site:` setting 'colour'"):
-        read_site_config(config)
+        read_site_settings(config)
     config.write_text("site:\n  title: [unclosed\n", encoding="utf-8")
     with pytest.raises(UsageError, match=r"exporter\.yaml:\d+: invalid YAML"):
-        read_site_config(config)
+        read_site_settings(config)
 
 
 HOSTILE = """---

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from exporter.errors import NarrationError
 from exporter.narrate.cache import AudioCache, default_cache_dir
-from exporter.read.config import config_path, read_site_config
+from exporter.read.site_settings import read_site_settings, settings_path
 from exporter.run.progress import PlainReporter, Reporter
 from exporter.run.report import PostResult, Report
 from exporter.run.settings import Settings, Source, discover, lexicon_files
@@ -116,7 +116,8 @@ def run(paths: Iterable[Path], settings: Settings, reporter: Reporter | None = N
     settings.out_dir.mkdir(parents=True, exist_ok=True)
     state = BuildState.load(settings.out_dir)
     paths = list(paths)
-    site_config = read_site_config(config_path(paths))  # a bad file stops the run before any build
+    # a bad settings file stops the run before any post is built
+    site_settings = read_site_settings(settings_path(paths))
     sources = discover(paths)
     results: dict[Path, PostResult] = {}
     todo: list[Source] = []
@@ -157,7 +158,7 @@ def run(paths: Iterable[Path], settings: Settings, reporter: Reporter | None = N
     state.save()
     cards = [r.card for r in report.results if r.status in ("built", "unchanged") and r.card]
     names = SiteOutputs(settings.out_dir)
-    report.notes += publish_site(cards, names, site_config, settings.base_url)
+    report.notes += publish_site(cards, names, site_settings, settings.base_url)
     return report
 
 

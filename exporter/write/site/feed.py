@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from email.utils import format_datetime
 from urllib.parse import quote
 
-from exporter.read.config import SiteConfig
+from exporter.read.site_settings import SiteSettings
 from exporter.write.site.card import Card
 from exporter.write.site.index import newest_first, site_language
 from exporter.write.site.templates import render
@@ -88,22 +88,22 @@ def feed_item(card: Card, base_url: str | None) -> FeedItem:
     )
 
 
-def feed_xml(cards: Sequence[Card], config: SiteConfig, base_url: str | None) -> str:
+def feed_xml(cards: Sequence[Card], settings: SiteSettings, base_url: str | None) -> str:
     """The feed of every book with audio and a date, newest first."""
-    language = site_language(cards, config)
+    language = site_language(cards)
     labels = site_labels(language)
     items = [feed_item(card, base_url) for card in newest_first(cards) if not in_feed(card)]
     authors = sorted({card.author for card in cards if card.author})
     channel = {
-        "title": config.title or labels.books,
+        "title": settings.title or labels.books,
         "link": address(base_url, "index.html") if base_url else "index.html",
         "self": address(base_url, "feed.xml") if base_url else None,
-        "description": config.description or config.title or labels.books,
+        "description": settings.description or settings.title or labels.books,
         "language": language,
         "updated": items[0].date if items else None,
-        "author": config.author or ", ".join(authors) or config.title or labels.books,
-        "category": config.category,
-        "explicit": "true" if config.explicit else "false",
+        "author": settings.author or ", ".join(authors) or settings.title or labels.books,
+        "category": settings.category,
+        "explicit": "true" if settings.explicit else "false",
         "image": None,  # a channel cover: none yet (issue 11 makes covers per book)
     }
     return render("feed.xml", channel=channel, items=items)

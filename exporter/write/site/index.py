@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from exporter.read.config import SiteConfig
+from exporter.read.site_settings import SiteSettings
 from exporter.write.site.card import Card
 from exporter.write.site.templates import render
 from exporter.write.site.words import SiteLabels, clock, file_size, site_labels
@@ -39,10 +39,10 @@ def newest_first(cards: Sequence[Card]) -> list[Card]:
     return dated + undated
 
 
-def site_language(cards: Sequence[Card], config: SiteConfig) -> str:
-    """The language of the site's own words: the setting, else the newest book's, else English."""
+def site_language(cards: Sequence[Card]) -> str:
+    """The language of the site's own words: the newest book's, else English."""
     ordered = newest_first(cards)
-    return config.language or (ordered[0].language if ordered else "en")
+    return ordered[0].language if ordered else "en"
 
 
 def year_groups(cards: Sequence[Card], labels: SiteLabels) -> list[YearGroup]:
@@ -65,15 +65,15 @@ def year_groups(cards: Sequence[Card], labels: SiteLabels) -> list[YearGroup]:
     return [YearGroup(heading, tuple(entries)) for heading, entries in groups.items()]
 
 
-def index_html(cards: Sequence[Card], config: SiteConfig, feed: str | None) -> str:
+def index_html(cards: Sequence[Card], settings: SiteSettings, feed: str | None) -> str:
     """The download page; `feed` is the feed's address, or None when there is no feed."""
-    language = site_language(cards, config)
+    language = site_language(cards)
     labels = site_labels(language)
     return render(
         "index.html",
         lang=language,
-        title=config.title or labels.books,
-        description=config.description,
+        title=settings.title or labels.books,
+        description=settings.description,
         labels=labels,
         groups=year_groups(cards, labels),
         feed=feed,

@@ -1,13 +1,11 @@
-"""Read the source folder's `exporter.yaml`: the site's own settings (its `site:` mapping).
+"""Read the `site:` mapping of the source folder's `exporter.yaml` (download page, podcast).
 
-A minimal reader: only the `site:` mapping is read here, other top-level keys are left to
-whoever reads them. Every key is optional; a missing file means every default.
+Other top-level keys belong to the main settings reader; this one reads only `site:`.
 
     site:
       title: My blog's books      # the download page's and the feed's title
       description: …              # the feed's description
       author: Jane Doe            # the feed's author (itunes:author)
-      language: en                # the feed's language (default: the newest book's)
       category: Education         # itunes:category
       explicit: false             # itunes:explicit
 """
@@ -16,41 +14,45 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from exporter.errors import ExporterError, UsageError
 from exporter.read.post import clean_title, read_yaml_mapping
 
 CONFIG_NAME = "exporter.yaml"
-_TEXT_KEYS = ("title", "description", "author", "language", "category")
+_TEXT_KEYS = ("title", "description", "author", "category")
 
 
 @dataclass(frozen=True)
-class SiteConfig:
+class SiteSettings:
     """The download page's and the podcast channel's metadata; empty text means 'use a default'."""
 
     title: str = ""
     description: str = ""
     author: str = ""
-    language: str = ""
     category: str = "Education"
     explicit: bool = False
 
 
-def config_path(sources: list[Path]) -> Path:
-    """Where the configuration of a run lives: in the first source folder (or a file's folder)."""
+def settings_path(sources: list[Path]) -> Path:
+    """Where the settings of a run live: in the first source folder (or a file's folder)."""
     first = sources[0] if sources else Path("source")
     return (first if first.is_dir() else first.parent) / CONFIG_NAME
 
 
-def read_site_config(path: Path) -> SiteConfig:
-    """The `site:` settings of a configuration file; defaults when the file does not exist."""
+def read_site_settings(path: Path) -> SiteSettings:
+    """The `site:` settings of a settings file; defaults when the file does not exist."""
     if not path.is_file():
-        return SiteConfig()
+        return SiteSettings()
     try:
         data = read_yaml_mapping(path)
     except ExporterError as exc:  # names the file and, for bad YAML, the line
         raise UsageError(str(exc)) from None
-    site = data.get("site", {})
+    return site_settings(path, data.get("site", {}))
+
+
+def site_settings(path: Path, site: Any) -> SiteSettings:
+    """Check the value of a settings file's `site:` key; a bad one names the file."""
     if not isinstance(site, dict):
         raise UsageError(f"{path}: `site:` must be a mapping of settings")
     unknown = sorted(str(key) for key in site if key not in (*_TEXT_KEYS, "explicit"))
@@ -66,4 +68,4 @@ def read_site_config(path: Path) -> SiteConfig:
     explicit = site.get("explicit", False)
     if not isinstance(explicit, bool):
         raise UsageError(f"{path}: `site: explicit` must be true or false")
-    return SiteConfig(**values, explicit=explicit)
+    return SiteSettings(**values, explicit=explicit)
