@@ -7,6 +7,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from exporter import __version__, signals
 from exporter.errors import ExporterError, UsageError
@@ -51,6 +52,14 @@ def _formats(value: str) -> tuple[str, ...]:
     if unknown or not names:
         raise argparse.ArgumentTypeError(f"choose from m4b,mp3 (or none), not {value!r}")
     return names
+
+
+def _base_url(value: str) -> str:
+    """An http(s) address with a host, for --base-url."""
+    parts = urlsplit(value.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise argparse.ArgumentTypeError(f"{value!r} is not an http(s) address with a host")
+    return value.strip()
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -101,6 +110,13 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="TITLE",
         help="also write one book of every built post, in date order, by year "
         "(with narration: its audiobook and read-along book too)",
+    )
+    build.add_argument(
+        "--base-url",
+        type=_base_url,
+        metavar="URL",
+        help="where the output folder will be published (https://example.org/books/): "
+        "makes the podcast feed's addresses absolute",
     )
     build.add_argument(
         "--force",
@@ -234,6 +250,7 @@ def _build(args: argparse.Namespace) -> int:
         images_dir=args.images,
         language=normalize_tag(args.language) if args.language else None,
         dates=args.dates,
+        base_url=args.base_url,
     )
     if args.language and not settings.language:
         raise UsageError(f"--language {args.language}: not a language tag such as es or en-GB")

@@ -16,7 +16,7 @@ from exporter.check.epubcheck import run_epubcheck_many
 from exporter.cli import main
 from exporter.narrate.script import speech_script
 from exporter.run.load import load_book
-from exporter.write.epub.xhtml import chapter_document
+from exporter.write.epub.pages import chapter_document
 from exporter.write.outputs import Claims, Wish
 
 HERE = Path(__file__).parent

@@ -34,6 +34,9 @@ def _post(folder: Path, name: str, text: str | bytes) -> Path:
     return path
 
 
+SITE = ["feed.xml", "index.html", "site.css", "site.js"]  # the download page, feed and assets
+
+
 def _listing(out: Path) -> list[str]:
     """The output folder's files, without the build-state file."""
     return sorted(p.name for p in out.iterdir() if p.name != ".exporter-state.json")
@@ -64,7 +67,7 @@ def test_bad_posts_fail_alone_with_one_line_each(
     captured = capsys.readouterr()
     assert code == 1
     assert (out / "a-short-post.epub").is_file()
-    assert _listing(out) == ["a-short-post.epub", "report.json"]
+    assert _listing(out) == sorted(["a-short-post.epub", "a-short-post.html", "report.json", *SITE])
     failed = [line for line in captured.out.splitlines() if line.startswith("failed: ")]
     assert len(failed) == len(bad)
     for name in bad:
@@ -102,7 +105,7 @@ def test_missing_engine_still_builds_the_epub(
     assert main(["build", str(post), "-o", str(out), "--cache", str(tmp_path / "c")]) == 1
     text = capsys.readouterr().out
     assert text.count("eSpeak NG is not installed") >= 1
-    assert _listing(out) == ["a-short-post.epub", "report.json"]
+    assert _listing(out) == sorted(["a-short-post.epub", "a-short-post.html", "report.json", *SITE])
 
 
 def test_bad_voice_is_an_error_not_a_fallback(

@@ -23,9 +23,10 @@ from exporter.model.book import (
     Table,
     Text,
 )
-from exporter.write.epub.pages import Labels, book_language, esc, labels_for
+from exporter.write.blocks import RenderContext, render_blocks, safe_href
+from exporter.write.epub.pages import chapter_document
 from exporter.write.epub.plan import accessibility_metadata, clock_value, navigation
-from exporter.write.epub.xhtml import RenderContext, chapter_document, render_blocks, safe_href
+from exporter.write.markup import Labels, book_language, esc, labels_for
 
 from .samples import metadata, png_1x1
 

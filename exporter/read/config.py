@@ -25,9 +25,9 @@ class SiteConfig:
 def read_site_config(path: Path) -> SiteConfig:
     """Read and check one `exporter.yaml`; an unknown key or bad value names the file."""
     data = read_yaml_mapping(path)
-    unknown = sorted(str(key) for key in data if key not in ("language", "dates"))
+    unknown = sorted(str(key) for key in data if key not in ("language", "dates", "site"))
     if unknown:
-        raise ExporterError(f"{path}: {unknown[0]}: unknown setting (known: language, dates)")
+        raise ExporterError(f"{path}: {unknown[0]}: unknown setting (known: language, dates, site)")
     language = data.get("language")
     if language is not None and not (isinstance(language, str) and normalize_tag(language)):
         raise ExporterError(f"{path}: language: {language!r} is not a language tag such as es")

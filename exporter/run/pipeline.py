@@ -12,13 +12,15 @@ from pathlib import Path
 from exporter.errors import NarrationError
 from exporter.narrate.cache import AudioCache, default_cache_dir
 from exporter.read.config import find_site_config
+from exporter.read.site_settings import read_site_settings, settings_path
 from exporter.run.names import name_sources
 from exporter.run.progress import PlainReporter, Reporter
 from exporter.run.report import NOT_A_POST, PostResult, Report
 from exporter.run.settings import Settings, Source, discover, lexicon_files
 from exporter.run.state import BuildState, BuiltPost, fingerprint
 from exporter.workers import process_pool
-from exporter.write.outputs import Claims, Outputs
+from exporter.write.outputs import Claims, Outputs, SiteOutputs
+from exporter.write.site.publish import publish_site
 
 __all__ = ["Settings", "Source", "discover", "run"]
 
@@ -114,7 +116,10 @@ def run(paths: Iterable[Path], settings: Settings, reporter: Reporter | None = N
     settings = dataclasses.replace(settings, cache_dir=settings.cache_dir or default_cache_dir())
     settings.out_dir.mkdir(parents=True, exist_ok=True)
     state = BuildState.load(settings.out_dir)
-    sources = name_sources(discover(list(paths)), settings)
+    paths = list(paths)
+    # a bad settings file stops the run before any post is built
+    site_settings = read_site_settings(settings_path(paths))
+    sources = name_sources(discover(paths), settings)
     results: dict[Path, PostResult] = {}
     todo: list[Source] = []
     for source in sources:
@@ -142,6 +147,7 @@ def run(paths: Iterable[Path], settings: Settings, reporter: Reporter | None = N
                 words=earlier.words,
                 audio_seconds=earlier.audio_seconds,
                 warnings=list(source.notes),
+                card=earlier.card,
             )
     if todo and settings.narrate and (problem := check_narration(settings)):
         report.problems.append(f"no narration: {problem}")
@@ -160,6 +166,9 @@ def run(paths: Iterable[Path], settings: Settings, reporter: Reporter | None = N
         report.add(result)
         reporter.message(result.line())
     state.save()
+    cards = [r.card for r in report.results if r.status in ("built", "unchanged") and r.card]
+    names = SiteOutputs(settings.out_dir)
+    report.notes += publish_site(cards, names, site_settings, settings.base_url)
     return report
 
 
@@ -196,6 +205,7 @@ def _anthology(
             outputs=outputs,
             words=earlier.words,
             audio_seconds=earlier.audio_seconds,
+            card=earlier.card,
         )
     context = builder.BuildContext(
         settings, reporter, AudioCache(settings.cache_dir or default_cache_dir())
@@ -203,7 +213,7 @@ def _anthology(
     result = builder.build_anthology(title, slug, members, context)
     if result.status == "built":
         names = tuple(p.name for p in result.outputs)
-        state.record(key, BuiltPost(stamp, names, result.words, result.audio_seconds))
+        state.record(key, BuiltPost(stamp, names, result.words, result.audio_seconds, result.card))
     else:
         state.forget(key)
     return result
@@ -219,6 +229,7 @@ def _remember(state: BuildState, source: Source, result: PostResult, settings: S
     if result.status == "built":
         names = tuple(p.name for p in result.outputs)
         stamp = post_fingerprint(source.path, settings, source.slug)
-        state.record(_key(source), BuiltPost(stamp, names, result.words, result.audio_seconds))
+        entry = BuiltPost(stamp, names, result.words, result.audio_seconds, result.card)
+        state.record(_key(source), entry)
     else:
         state.forget(_key(source))

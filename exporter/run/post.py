@@ -15,6 +15,7 @@ from exporter.narrate.cache import AudioCache, default_cache_dir
 from exporter.narrate.lexicon import Lexicon
 from exporter.read.post import Post, read_post
 from exporter.run.audiobook import (
+    Narrated,
     narrate_book,
     read_along_overlays,
     write_audiobooks,
@@ -28,6 +29,9 @@ from exporter.run.report import NOT_A_POST, PostResult
 from exporter.run.settings import Settings, Source, lexicon_files
 from exporter.write.epub.package import write_epub
 from exporter.write.outputs import Outputs
+from exporter.write.site.card import make_card
+from exporter.write.site.chapters import write_chapters
+from exporter.write.site.page import write_page
 
 # The engine whose phonemes the lexicon's `pronounce` entries are given in.
 LEXICON_ENGINE = "espeak"
@@ -73,7 +77,7 @@ def read_source(source: Source, settings: Settings) -> Post | PostResult:
     return post
 
 
-def _narrate(book: Book, lexicon_from: Path, ctx: BuildContext, result: PostResult) -> None:
+def _narrate(book: Book, lexicon_from: Path, ctx: BuildContext, result: PostResult) -> Narrated:
     """Write the audiobooks, transcript and read-along EPUB of a built book into the result."""
     settings = ctx.settings
     slug = book.meta.slug
@@ -109,6 +113,37 @@ def _narrate(book: Book, lexicon_from: Path, ctx: BuildContext, result: PostResu
             result.outputs.append(read_along)
     finally:
         scratch.unlink(missing_ok=True)
+    return narrated
+
+
+def _web_page(book: Book, ctx: BuildContext, result: PostResult, narrated: Narrated | None) -> None:
+    """Write the book's chapters file and listen-and-read page; keep its card in the result."""
+    names = Outputs(ctx.settings.out_dir, book.meta.slug)
+    timeline = narrated.timeline if narrated is not None else None
+    titles = narrated.script.chapter_titles if narrated is not None else ()
+    if timeline is not None:
+        result.outputs.append(write_chapters(names.chapters, titles, timeline))
+    card = make_card(
+        book,
+        names,
+        result.outputs,
+        words_shown=result.words,
+        audio_seconds=result.audio_seconds,
+        cover=None,  # issue 11: pass the book's cover (Outputs.cover) here once it is written
+    )
+    result.outputs.append(write_page(names.page, book, card, timeline, titles))
+    result.card = card
+
+
+def _narrate_and_publish(book: Book, lexicon_from: Path, ctx: BuildContext, result: PostResult,
+                         label: Path) -> None:  # fmt: skip
+    """Narrate a built book (when asked), then write its web page; a failure fails the result."""
+    try:
+        narrated = _narrate(book, lexicon_from, ctx, result) if ctx.settings.narrate else None
+        _web_page(book, ctx, result, narrated)
+    except ExporterError as exc:
+        result.status = "failed"
+        result.reason = f"{label}: narration failed: {exc} (the EPUB was built)"
 
 
 def build_source(source: Source, ctx: BuildContext) -> PostResult:
@@ -147,12 +182,7 @@ def _build_source(source: Source, ctx: BuildContext) -> PostResult:
     except ExporterError as exc:
         return PostResult(source.path, "failed", str(exc))
     result = PostResult(source.path, "built", outputs=[epub_path], words=word_count(book))
-    if ctx.settings.narrate:
-        try:
-            _narrate(book, post.path, ctx, result)
-        except ExporterError as exc:
-            result.status = "failed"
-            result.reason = f"{source.path}: narration failed: {exc} (the EPUB was built)"
+    _narrate_and_publish(book, post.path, ctx, result, source.path)
     return result
 
 
@@ -185,12 +215,7 @@ def _build_anthology(
     except ExporterError as exc:
         return PostResult(label, "failed", f"{label}: {exc}")
     result = PostResult(label, "built", outputs=[epub_path], words=word_count(book))
-    if ctx.settings.narrate:
-        try:
-            _narrate(book, posts[0], ctx, result)
-        except ExporterError as exc:
-            result.status = "failed"
-            result.reason = f"{label}: narration failed: {exc} (the EPUB was built)"
+    _narrate_and_publish(book, posts[0], ctx, result, label)
     return result
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Literal
 
 from exporter.atomic import write_if_changed
+from exporter.write.site.card import Card
 
 Status = Literal["built", "unchanged", "skipped", "failed"]
 NOT_A_POST = "not a post (no front matter)"  # why a file found in a folder is passed over
@@ -26,6 +27,7 @@ class PostResult:
     synthesized: int = 0
     reused: int = 0
     warnings: list[str] = field(default_factory=list)
+    card: Card | None = None  # what the download page and the feed show of a built book
 
     def line(self) -> str:
         """One line for the user: what was written, or why nothing was."""
@@ -54,6 +56,7 @@ class Report:
 
     results: list[PostResult] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # worth knowing, not a failure (the site's)
 
     def add(self, result: PostResult) -> None:
         """Record one post's result."""
@@ -77,6 +80,7 @@ class Report:
         )
         lines = [f"Summary: {counts}"]
         lines.extend(f"  error: {problem}" for problem in self.problems)
+        lines.extend(f"  note: {note}" for note in self.notes)
         for result in self.results:
             if result.status in ("skipped", "failed"):
                 lines.append(f"  {result.status}: {result.reason}")
@@ -93,6 +97,7 @@ class Report:
             "skipped": self.count("skipped"),
             "failed": self.count("failed"),
             "problems": self.problems,
+            "notes": self.notes,
             "posts": [r.as_json(out_dir) for r in self.results],
         }
         write_if_changed(path, (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode())

@@ -30,6 +30,7 @@ class Settings:
     strict: bool = False
     language: str | None = None
     dates: str | None = None
+    base_url: str | None = None
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from exporter.atomic import write_if_changed
+from exporter.write.site.card import Card
 
 STATE_NAME = ".exporter-state.json"
 
@@ -19,7 +20,10 @@ def code_fingerprint() -> str:
     package = Path(__file__).parent.parent
     digest = hashlib.sha256()
     for path in sorted(package.rglob("*")):
-        if path.suffix in (".py", ".yaml", ".css") and "__pycache__" not in path.parts:
+        if (
+            path.suffix in (".py", ".yaml", ".css", ".html", ".xml", ".js")
+            and "__pycache__" not in path.parts
+        ):
             digest.update(path.relative_to(package).as_posix().encode())
             digest.update(path.read_bytes())
     return digest.hexdigest()
@@ -44,6 +48,7 @@ class BuiltPost:
     outputs: tuple[str, ...]
     words: int
     audio_seconds: float | None
+    card: Card | None = None
 
 
 @dataclass
@@ -61,7 +66,11 @@ class BuildState:
             raw = json.loads(path.read_text(encoding="utf-8"))
             entries = {
                 key: BuiltPost(
-                    v["fingerprint"], tuple(v["outputs"]), v["words"], v["audio_seconds"]
+                    v["fingerprint"],
+                    tuple(v["outputs"]),
+                    v["words"],
+                    v["audio_seconds"],
+                    Card.from_json(v["card"]) if v.get("card") else None,
                 )
                 for key, v in raw.items()
             }
@@ -94,6 +103,7 @@ class BuildState:
                 "outputs": list(e.outputs),
                 "words": e.words,
                 "audio_seconds": e.audio_seconds,
+                "card": e.card.as_json() if e.card else None,
             }
             for key, e in sorted(self.entries.items())
         }

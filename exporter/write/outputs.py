@@ -8,6 +8,7 @@ from datetime import datetime
 from pathlib import Path
 
 AUDIO_FORMATS = ("m4b", "mp3")
+SITE_INDEX = "index.html"
 
 
 @dataclass(frozen=True)
@@ -42,13 +43,25 @@ class Outputs:
         return self._named(f".{fmt}")
 
     @property
+    def page(self) -> Path:
+        """The listen-and-read web page (never the download page's own name)."""
+        name = f"{self.slug}.html"
+        return self.out_dir / (f"{self.slug}-post.html" if name == SITE_INDEX else name)
+
+    @property
+    def chapters(self) -> Path:
+        """The podcast chapters (JSON chapters, Podcasting 2.0) of the narration."""
+        return self._named(".chapters.json")
+
+    @property
     def narration_scratch(self) -> Path:
         """A hidden MP3 the read-along needs when no mp3 audiobook is asked for; removed after."""
         return self.out_dir / f".{self.slug}.narration.mp3.part"
 
     def every_name(self) -> tuple[str, ...]:
         """The names of every file this book could write, for clash checks."""
-        paths = (self.epub, self.read_along, self.transcript, *map(self.audiobook, AUDIO_FORMATS))
+        audio = map(self.audiobook, AUDIO_FORMATS)
+        paths = (self.epub, self.read_along, self.transcript, *audio, self.page, self.chapters)
         return tuple(p.name for p in paths)
 
 
@@ -88,6 +101,27 @@ def _suffixes(wish: Wish) -> Iterable[str]:
     while True:
         yield str(number)
         number += 1
+
+
+@dataclass(frozen=True)
+class SiteOutputs:
+    """The files the whole output folder shares: download page, podcast feed, style and script."""
+
+    out_dir: Path
+
+    @property
+    def index(self) -> Path:
+        """The download page listing every book."""
+        return self.out_dir / SITE_INDEX
+
+    @property
+    def feed(self) -> Path:
+        """The podcast feed (RSS 2.0 with iTunes and Podcasting 2.0 tags)."""
+        return self.out_dir / "feed.xml"
+
+    def static(self, name: str) -> Path:
+        """A stylesheet or script the pages link to, by its file name."""
+        return self.out_dir / name
 
 
 @dataclass

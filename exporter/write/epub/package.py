@@ -20,8 +20,8 @@ from exporter.errors import OutputError
 from exporter.model.book import Book
 from exporter.write.epub.pages import (
     STYLESHEET_HREF,
+    chapter_document,
     chapter_file_name,
-    labels_for,
     title_page_body,
     xhtml_document,
 )
@@ -38,7 +38,7 @@ from exporter.write.epub.plan import (
     package_metadata,
     smil_file_name,
 )
-from exporter.write.epub.xhtml import chapter_document
+from exporter.write.markup import labels_for
 
 __all__ = ["MediaOverlayDoc", "write_epub"]
 

@@ -12,17 +12,9 @@ from pathlib import Path
 from exporter.errors import OutputError
 from exporter.model.book import Book, Figure, Metadata
 from exporter.model.walk import chapter_blocks
-from exporter.write.epub.pages import (
-    STYLESHEET_HREF,
-    book_language,
-    book_title,
-    chapter_file_name,
-    embedded_images,
-    labels_for,
-    web_url,
-    xml_text,
-)
-from exporter.write.epub.xhtml import chapter_ids, noteref_id
+from exporter.write.blocks import chapter_ids, noteref_id
+from exporter.write.epub.pages import STYLESHEET_HREF, book_title, chapter_file_name
+from exporter.write.markup import book_language, embedded_images, labels_for, web_url, xml_text
 
 FIXED_EPOCH = datetime(1980, 1, 1, tzinfo=UTC)
 ACTIVE_CLASS = "-epub-media-overlay-active"

@@ -1,4 +1,7 @@
-"""Render Book model nodes as escaped, well-formed XHTML for EPUB 3 content documents."""
+"""Render Book model nodes as escaped, well-formed XHTML: the EPUB chapters and the web pages.
+
+Shared by the EPUB writer and the site writer, so a sentence has the same id and markup in both.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +11,6 @@ from urllib.parse import urljoin, urlsplit
 
 from exporter.model.book import (
     Block,
-    Book,
     Chapter,
     CodeBlock,
     Embed,
@@ -26,20 +28,9 @@ from exporter.model.book import (
     Styled,
     Table,
     Text,
-    repeats_title,
 )
 from exporter.model.walk import chapter_blocks
-from exporter.write.epub.pages import (
-    Labels,
-    book_language,
-    embedded_images,
-    esc,
-    labels_for,
-    mailto_url,
-    web_url,
-    xhtml_document,
-    xml_text,
-)
+from exporter.write.markup import Labels, esc, mailto_url, web_url, xml_text
 
 
 def noteref_id(note_id: str) -> str:
@@ -57,6 +48,11 @@ class RenderContext:
     fragment_ids: frozenset[str] = frozenset()
     note_ids: frozenset[str] = frozenset()
     emitted_refs: set[str] = field(default_factory=set)
+    epub_types: bool = True  # write epub:type attributes (EPUB only; HTML pages leave them out)
+
+    def epub_type(self, value: str) -> str:
+        """The epub:type attribute for an EPUB content document; nothing for a web page."""
+        return f' epub:type="{value}"' if self.epub_types else ""
 
 
 def safe_href(href: str, ctx: RenderContext) -> str | None:
@@ -111,7 +107,7 @@ def _noteref(node: NoteRef, ctx: RenderContext, in_link: bool) -> str:
         ctx.emitted_refs.add(node.note_id)
         ref_id = f' id="{esc(noteref_id(node.note_id))}"'
     return (
-        f'<a epub:type="noteref" role="doc-noteref" class="noteref"{ref_id}'
+        f'<a{ctx.epub_type("noteref")} role="doc-noteref" class="noteref"{ref_id}'
         f' href="#{esc(node.note_id)}">{label}</a>'
     )
 
@@ -243,7 +239,7 @@ def render_footnote(note: Footnote, ctx: RenderContext) -> str:
         label = f'<a href="{back}" role="doc-backlink">{label}</a>'
     body = render_blocks(note.blocks, ctx, 2)
     return (
-        f'<aside epub:type="footnote" role="doc-footnote" id="{esc(note.id)}">'
+        f'<aside{ctx.epub_type("footnote")} role="doc-footnote" id="{esc(note.id)}">'
         f'<p class="footnote-label">{label}</p>{body}</aside>'
     )
 
@@ -287,13 +283,14 @@ def chapter_body(chapter: Chapter, ctx: RenderContext, show_title: bool = True) 
     """
     if show_title:
         opening = (
-            f'<section epub:type="chapter" role="doc-chapter" aria-labelledby="{esc(chapter.id)}">'
+            f'<section{ctx.epub_type("chapter")} role="doc-chapter"'
+            f' aria-labelledby="{esc(chapter.id)}">'
         )
         heading = _heading(1, chapter.id, chapter.title, ctx)
     else:
         label = esc(xml_text(chapter.title) or ctx.labels.untitled)
         opening = (
-            f'<section epub:type="chapter" role="doc-chapter" id="{esc(chapter.id)}"'
+            f'<section{ctx.epub_type("chapter")} role="doc-chapter" id="{esc(chapter.id)}"'
             f' aria-label="{label}">'
         )
         heading = ""
@@ -306,18 +303,3 @@ def chapter_body(chapter: Chapter, ctx: RenderContext, show_title: bool = True) 
     parts.extend(render_footnote(note, ctx) for note in chapter.footnotes)
     parts.append("</section>")
     return "\n".join(part for part in parts if part)
-
-
-def chapter_document(chapter: Chapter, book: Book) -> str:
-    """The complete XHTML content document of one chapter of a book."""
-    language = book_language(book.meta)
-    ctx = RenderContext(
-        labels=labels_for(language),
-        local_images=embedded_images(book),
-        base_url=web_url(book.meta.source_url or ""),
-        fragment_ids=frozenset(chapter_ids(chapter)),
-        note_ids=frozenset(note.id for note in chapter.footnotes),
-    )
-    title = xml_text(chapter.title) or ctx.labels.untitled
-    body = chapter_body(chapter, ctx, show_title=not repeats_title(book, chapter))
-    return xhtml_document(title, language, body)

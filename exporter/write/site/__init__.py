@@ -1,0 +1,1 @@
+"""The web writer: the download page, a listen-and-read page per book, and the podcast feed."""
