@@ -13,7 +13,7 @@ from __future__ import annotations
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +22,7 @@ from exporter import signals
 from exporter.errors import ExporterError, NarrationError
 from exporter.narrate.cache import AudioCache
 from exporter.narrate.engines import espeak as tts
-from exporter.workers import worker_context
+from exporter.workers import worker_pool
 
 EngineFactory = Callable[[str | None, int | None], tts.Engine]
 _MAX_BATCH = 32
@@ -104,11 +104,10 @@ def _run_pool(
     done: Callable[[str], None],
 ) -> None:
     """Synthesize `pending` in spawned worker processes, reporting each finished key."""
-    context = worker_context()
     batches = _batches(pending, jobs)
     workers = min(jobs, len(batches))
     initargs = (factory, engine.voice, engine.rate, str(cache.root))
-    pool = ProcessPoolExecutor(workers, context, initializer=_init_worker, initargs=initargs)
+    pool = worker_pool(workers, _init_worker, initargs)
     try:
         running: set[Future[list[str]]] = {pool.submit(_worker_batch, b) for b in batches}
         while running:

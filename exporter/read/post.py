@@ -13,9 +13,18 @@ from urllib.parse import urlsplit
 
 import yaml
 from slugify import slugify
+from yaml.composer import ComposerError
 
-from exporter.errors import ExporterError, FrontMatterError, NotAPost, PostEncodingError
+from exporter import log
+from exporter.errors import ExporterError, FrontMatterError, NotAPost, PostEncodingError, PostError
 from exporter.model.book import Metadata
+from exporter.read.limits import (
+    MAX_LEXICON_BYTES,
+    MAX_NESTING,
+    MAX_POST_BYTES,
+    LimitError,
+    read_bounded,
+)
 
 _FENCE = re.compile(r"^---[ \t]*$", re.MULTILINE)
 _INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u00ad]")
@@ -37,9 +46,44 @@ class Post:
     post_type: str
 
 
+class _BoundedLoader(yaml.SafeLoader):
+    """`yaml.SafeLoader` that refuses aliases (no expansion bombs) and deep nesting."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.depth = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        """Compose one node, refusing an alias or a node nested deeper than MAX_NESTING."""
+        if self.check_event(yaml.AliasEvent):
+            mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
+            raise ComposerError(None, None, "YAML aliases (*name) are not allowed", mark)
+        self.depth += 1
+        try:
+            if self.depth > MAX_NESTING:
+                mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
+                problem = f"nested deeper than {MAX_NESTING} levels"
+                raise ComposerError(None, None, problem, mark)
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+
+def _load_yaml(text: str) -> Any:
+    """Parse YAML with safe types only, no aliases and bounded nesting."""
+    loader = _BoundedLoader(text)
+    try:
+        return loader.get_single_data()
+    finally:
+        loader.dispose()
+
+
 def read_post(path: Path) -> Post:
     """Read one post file; raise a PostError subclass naming the file (and line) when it can't."""
-    raw = path.read_bytes()
+    try:
+        raw = read_bounded(path, MAX_POST_BYTES)
+    except LimitError as exc:
+        raise PostError(path, str(exc)) from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -77,7 +121,7 @@ def split_front_matter(path: Path, text: str) -> tuple[str, str, int]:
 def _parse_front_matter(path: Path, front: str) -> dict[str, Any]:
     """Parse the front matter with `yaml.safe_load`; errors carry the line in the file."""
     try:
-        data = yaml.safe_load(front) if front.strip() else {}
+        data = _load_yaml(front) if front.strip() else {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 2 if mark is not None else None
@@ -95,7 +139,7 @@ def _bad_value_line(front: str) -> int | None:
     """The file line of the first front-matter line whose value YAML cannot construct."""
     for number, text in enumerate(front.splitlines(), start=2):
         try:
-            yaml.safe_load(text)
+            _load_yaml(text)
         except (ValueError, TypeError, OverflowError):
             return number
         except yaml.YAMLError:
@@ -106,8 +150,10 @@ def _bad_value_line(front: str) -> int | None:
 def read_yaml_mapping(path: Path) -> dict[str, Any]:
     """Load a YAML file that must hold a mapping (a lexicon, say) with `yaml.safe_load` only."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
+        data = _load_yaml(read_bounded(path, MAX_LEXICON_BYTES).decode("utf-8"))
+    except OSError as exc:
+        raise ExporterError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    except (LimitError, UnicodeDecodeError) as exc:
         raise ExporterError(f"{path}: cannot read: {exc}") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
@@ -131,7 +177,7 @@ def clean_title(value: object) -> str:
 
 def post_metadata(path: Path, fields: dict[str, Any]) -> Metadata:
     """Derive the book's metadata from front-matter fields and the file name."""
-    permalink = _scalar(fields.get("permalink"))
+    permalink = _valid_url(_scalar(fields.get("permalink")))
     site = urlsplit(permalink).hostname or "" if permalink else ""
     site = site.removeprefix("www.")
     title = clean_title(_scalar(fields.get("post_title")))
@@ -150,6 +196,16 @@ def post_metadata(path: Path, fields: dict[str, Any]) -> Metadata:
         description=_excerpt(_scalar(fields.get("post_excerpt"))),
         site=site,
     )
+
+
+def _valid_url(url: str) -> str:
+    """The URL when it can be parsed (brackets, port), else '' with a warning."""
+    try:
+        urlsplit(url).port  # noqa: B018  (raises ValueError on a bad host or port)
+    except ValueError:
+        log.warn("bad-permalink", f"the permalink is not a valid URL and was ignored: {url!r:.80}")
+        return ""
+    return url
 
 
 def post_slug(path: Path, permalink: str) -> str:

@@ -28,6 +28,7 @@ class Settings:
     anthology: str | None = None
     images_dir: Path | None = None
     strict: bool = False
+    debug: bool = False
 
 
 @dataclass(frozen=True)

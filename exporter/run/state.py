@@ -7,8 +7,10 @@ import json
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from exporter.atomic import write_atomic
+from exporter.read.limits import MAX_STATE_BYTES, read_bounded
 
 STATE_NAME = ".exporter-state.json"
 
@@ -32,8 +34,21 @@ def fingerprint(source: Path, settings: str, extra_files: list[Path]) -> str:
     digest.update(settings.encode())
     for path in [source, *extra_files]:
         digest.update(str(path).encode())
-        digest.update(path.read_bytes() if path.is_file() else b"-")
+        _hash_file(digest, path)
     return digest.hexdigest()
+
+
+def _hash_file(digest: Any, path: Path) -> None:
+    """Feed a regular file's bytes to the digest in chunks; '-' for anything else."""
+    try:
+        if not path.is_file():
+            digest.update(b"-")
+            return
+        with path.open("rb") as file:
+            while chunk := file.read(1 << 20):
+                digest.update(chunk)
+    except OSError:  # a name too long, a file gone or unreadable: the build itself will say
+        digest.update(b"?")
 
 
 @dataclass(frozen=True)
@@ -44,6 +59,21 @@ class Entry:
     outputs: tuple[str, ...]
     words: int
     audio_seconds: float | None
+
+
+def _entry(value: object) -> Entry | None:
+    """One state entry from its JSON form, or None when it has the wrong shape."""
+    if not isinstance(value, dict):
+        return None
+    stamp, outputs = value.get("fingerprint"), value.get("outputs")
+    words, seconds = value.get("words"), value.get("audio_seconds")
+    if not isinstance(stamp, str) or not isinstance(outputs, list):
+        return None
+    if not all(isinstance(n, str) and n and "/" not in n and n not in (".", "..") for n in outputs):
+        return None
+    if type(words) is not int or not (seconds is None or type(seconds) in (int, float)):
+        return None
+    return Entry(stamp, tuple(outputs), words, None if seconds is None else float(seconds))
 
 
 @dataclass
@@ -58,14 +88,11 @@ class BuildState:
         """Read the state of an output folder; a missing or unreadable file means no state."""
         path = out_dir / STATE_NAME
         try:
-            raw = json.loads(path.read_text(encoding="utf-8"))
-            entries = {
-                key: Entry(v["fingerprint"], tuple(v["outputs"]), v["words"], v["audio_seconds"])
-                for key, v in raw.items()
-            }
-        except (OSError, ValueError, KeyError, TypeError):
-            entries = {}
-        return cls(path, entries)
+            raw = json.loads(read_bounded(path, MAX_STATE_BYTES))
+        except (OSError, ValueError, RecursionError):  # LimitError is a ValueError
+            raw = None
+        entries = raw if isinstance(raw, dict) else {}
+        return cls(path, {k: e for k, v in entries.items() if (e := _entry(v)) is not None})
 
     def unchanged(self, key: str, print_: str) -> Entry | None:
         """The earlier build of this post when its fingerprint matches and its outputs exist."""
