@@ -146,7 +146,7 @@ def narrate(
     ]
     uses = Counter(keys)
     text_of = dict(zip(keys, texts, strict=True))
-    pending = [(key, text_of[key]) for key in uses if cache.info(key) is None]
+    pending = [(key, text_of[key]) for key in uses if not cache.verify(key)]
     ready = len(keys) - sum(uses[key] for key, _ in pending)
 
     def done(key: str) -> None:
