@@ -203,6 +203,13 @@ def _build(args: argparse.Namespace) -> int:
     for lexicon in settings.lexicons:
         if not lexicon.is_file():
             raise UsageError(f"--lexicon {lexicon}: no such file")
+    if settings.narrate and settings.lexicons:
+        from exporter.narrate.normalize import load_lexicon
+
+        try:  # a broken lexicon would fail every post: say it once, before building
+            load_lexicon(settings.lexicons)
+        except ExporterError as exc:
+            raise UsageError(f"--lexicon: {exc}") from None
     sources = args.sources or [Path("source")]
     for source in sources:
         if not source.exists():
