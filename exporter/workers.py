@@ -5,9 +5,9 @@ hang; so workers are never forked from the main process. They are forked from Py
 server instead, which imports the heavy modules once before any work, so a new worker starts in
 milliseconds instead of paying the imports again (on systems without fork: spawn).
 
-Workers end with the run: each asks the kernel for SIGHUP when its parent (the fork server)
-dies, and the fork server exits as soon as the main process is gone, so `kill -9` of a run
-leaves no process behind; a worker runs its exit handlers (temporary folders) on the way out.
+Workers end with the run: each watches the process that started its pool and leaves as soon
+as that one is gone (also after `kill -9`), running its exit handlers (temporary folders) on
+the way out; the fork server then exits by itself, once no worker holds its pipe.
 The fork server is started with Python's safe-path mode, so a folder named `exporter/` in the
 current directory cannot shadow the installed package.
 """
@@ -18,8 +18,11 @@ import atexit
 import contextlib
 import ctypes
 import os
+import select
 import signal
 import sys
+import threading
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import forkserver, get_all_start_methods, get_context
@@ -57,15 +60,45 @@ def _safe_path() -> Iterator[None]:
             os.environ["PYTHONSAFEPATH"] = earlier
 
 
-def die_with_parent() -> None:
-    """End this process, cleanly, when its parent dies: the kernel sends SIGHUP (Linux)."""
+def die_with_parent(owner: int) -> None:
+    """End this worker, cleanly, when the process `owner` that started its pool is gone.
+
+    A pool worker is a child of the fork server, which lives as long as any worker holds its
+    pipe; so each worker watches the owner itself (a pidfd, else polling), and the kernel
+    sends SIGHUP if the fork server dies first.
+    """
     signal.signal(signal.SIGHUP, _orphaned)
     if sys.platform.startswith("linux"):
         with contextlib.suppress(OSError, AttributeError):
             libc = ctypes.CDLL(None, use_errno=True)
             libc.prctl(_PR_SET_PDEATHSIG, signal.SIGHUP, 0, 0, 0)
-    if os.getppid() == 1:  # the parent died before the request was made
-        _orphaned(signal.SIGHUP, None)
+    threading.Thread(target=_watch, args=(owner,), name="exporter-owner", daemon=True).start()
+
+
+def _watch(owner: int) -> None:
+    """Wait until process `owner` has ended, then leave (a daemon thread of each worker)."""
+    try:
+        handle = os.pidfd_open(owner)
+    except ProcessLookupError:
+        handle = None
+    except (AttributeError, OSError):  # no pidfd on this system: poll
+        while _exists(owner):
+            time.sleep(0.5)
+        handle = None
+    if handle is not None:
+        select.select([handle], [], [])
+    _orphaned(signal.SIGHUP, None)
+
+
+def _exists(pid: int) -> bool:
+    """Whether a process with this id exists."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _orphaned(signum: int, frame: FrameType | None) -> None:
@@ -75,10 +108,10 @@ def _orphaned(signum: int, frame: FrameType | None) -> None:
     os._exit(128 + signum)
 
 
-def _start_worker(initializer: Callable[..., None] | None, *initargs: Any) -> None:
-    """Pool initializer of every worker: die with the parent, run exit handlers at exit, then
+def _start_worker(owner: int, initializer: Callable[..., None] | None, *initargs: Any) -> None:
+    """Pool initializer of every worker: die with the owner, run exit handlers at exit, then
     the pool's own set-up (a pool worker leaves through os._exit, which skips atexit)."""
-    die_with_parent()
+    die_with_parent(owner)
     Finalize(None, atexit._run_exitfuncs, exitpriority=0)
     if initializer is not None:
         initializer(*initargs)
@@ -94,5 +127,5 @@ def worker_pool(
         workers,
         mp_context=worker_context(),
         initializer=_start_worker,
-        initargs=(initializer, *initargs),
+        initargs=(os.getpid(), initializer, *initargs),
     )
