@@ -56,7 +56,8 @@ def _descendants(pid: int) -> set[int]:
             except OSError:
                 continue
             parents[int(entry.name)] = int(fields[1])
-    found, frontier = set(), {pid}
+    found: set[int] = set()
+    frontier = {pid}
     while frontier:
         frontier = {child for child, parent in parents.items() if parent in frontier} - found
         found |= frontier
@@ -118,8 +119,10 @@ def test_two_concurrent_runs_into_one_out_lose_nothing(tmp_path: Path) -> None:
     runs = [
         subprocess.Popen(
             [str(EXPORTER), "build", str(folder), "--no-audio", "-o", str(out)],
-            env=env, stdout=subprocess.PIPE, text=True,
-        )  # fmt: skip
+            env=env,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
         for folder in (first, second)
     ]
     assert [run.wait(300) for run in runs] == [0, 0]
