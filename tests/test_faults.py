@@ -182,3 +182,47 @@ def test_damaged_cache_is_synthesized_again_not_shipped(tmp_path: Path) -> None:
     assert report["posts"][0]["sentences_synthesized"] == len(entries)  # none was shipped
     cache = AudioCache(tmp_path / "xdg" / "exporter" / "audio")
     assert all(cache.verify(entry.stem) for entry in entries)
+
+
+def _mount_small(folder: Path) -> bool:
+    """Mount a 200 KiB tmpfs on `folder` (root only); False when this system does not allow it."""
+    folder.mkdir()
+    try:
+        done = subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", "size=200k", "tmpfs", str(folder)], capture_output=True
+        )
+    except OSError:
+        return False
+    return done.returncode == 0
+
+
+def test_full_disk_then_read_only_out(tmp_path: Path) -> None:
+    """A full disk fails the posts in one line each and keeps the earlier books; a read-only
+    OUT is a usage error (exit 2) before anything is tried."""
+    small = tmp_path / "small"
+    if not _mount_small(small):
+        pytest.skip("needs root to mount a small tmpfs")
+    try:
+        posts, out, env = _posts(tmp_path / "posts", 1), small / "out", _env(tmp_path)
+        args = [str(EXPORTER), "build", str(posts), "--no-audio", "-o", str(out), "--force"]
+        subprocess.run(args, env=env, check=True, capture_output=True)
+        before = _contents(out)
+        fill = os.open(small / "fill", os.O_WRONLY | os.O_CREAT)
+        try:
+            while os.write(fill, b"\0" * 4096):
+                pass
+        except OSError:  # the disk is full
+            pass
+        finally:
+            os.close(fill)
+        full = subprocess.run(args, env=env, capture_output=True, text=True)
+        assert full.returncode == 1 and "Traceback" not in full.stdout + full.stderr
+        assert "No space left on device" in full.stdout
+        assert _contents(out) == before and not list(out.glob(".*.part"))
+        (small / "fill").unlink()
+        subprocess.run(["mount", "-o", "remount,ro", str(small)], check=True)
+        read_only = subprocess.run(args, env=env, capture_output=True, text=True)
+        assert read_only.returncode == 2, read_only.stdout + read_only.stderr
+        assert read_only.stderr.count("\n") == 1 and "read-only" in read_only.stderr
+    finally:
+        subprocess.run(["umount", str(small)], capture_output=True)
