@@ -226,3 +226,16 @@ def test_full_disk_then_read_only_out(tmp_path: Path) -> None:
         assert read_only.stderr.count("\n") == 1 and "read-only" in read_only.stderr
     finally:
         subprocess.run(["umount", str(small)], capture_output=True)
+
+
+def test_unexpected_error_is_one_line_and_traceback_only_with_debug() -> None:
+    """A bug inside a post's build fails that post in one line; --debug keeps the traceback."""
+    from exporter.run.sandbox import failure
+
+    try:
+        raise KeyError("x" * 5000 + "\nsecond line")
+    except KeyError as exc:
+        quiet, loud = failure(Path("p.md"), exc, False), failure(Path("p.md"), exc, True)
+    assert quiet.status == "failed" and "\n" not in quiet.line() and len(quiet.line()) < 500
+    assert "--debug" in quiet.reason and not quiet.trace
+    assert "Traceback" in loud.trace and "raise KeyError" in loud.trace

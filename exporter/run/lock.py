@@ -1,8 +1,9 @@
 """The output folder of a run: checked before use, held by one run at a time, left clean.
 
-A run takes an exclusive lock on `OUT/.exporter-lock` for its whole length, so two runs into
-one folder take turns (the second says it waits) instead of losing each other's state. The
-kernel drops the lock when a run dies, even by `kill -9`; the next run, holding the lock,
+A run takes an exclusive lock (flock) on the OUT folder itself for its whole length, so two
+runs into one folder take turns (the second says it waits) instead of losing each other's
+state, and no lock file is added to OUT. The kernel drops the lock when a run dies, even by
+`kill -9`; the next run, holding the lock,
 removes what the dead one left: `.*.part` files in OUT and its `exporter-tts-<pid>-*`
 temporary folders.
 """
@@ -19,7 +20,6 @@ from pathlib import Path
 
 from exporter.errors import OutputError, UsageError
 
-LOCK_NAME = ".exporter-lock"
 TEMP_PREFIXES = ("exporter-tts-", "exporter-mp3-")
 
 
@@ -52,7 +52,7 @@ def holding(out_dir: Path, say: Callable[[str], None]) -> Iterator[None]:
     """Create OUT, hold its lock inside the block (waiting for another run), clear leftovers."""
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
-        descriptor = os.open(out_dir / LOCK_NAME, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        descriptor = os.open(out_dir, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
     except OSError as exc:
         raise OutputError(f"{out_dir}: cannot use the output folder: {exc.strerror}") from None
     try:
