@@ -18,6 +18,7 @@ from yaml.composer import ComposerError
 from exporter import log
 from exporter.errors import ExporterError, FrontMatterError, NotAPost, PostEncodingError, PostError
 from exporter.model.book import Metadata
+from exporter.read.addresses import parses
 from exporter.read.limits import (
     MAX_LEXICON_BYTES,
     MAX_NESTING,
@@ -200,12 +201,10 @@ def post_metadata(path: Path, fields: dict[str, Any]) -> Metadata:
 
 def _valid_url(url: str) -> str:
     """The URL when it can be parsed (brackets, port), else '' with a warning."""
-    try:
-        urlsplit(url).port  # noqa: B018  (raises ValueError on a bad host or port)
-    except ValueError:
-        log.warn("bad-permalink", f"the permalink is not a valid URL and was ignored: {url!r:.80}")
-        return ""
-    return url
+    if parses(url):
+        return url
+    log.warn("bad-permalink", f"the permalink is not a valid URL and was ignored: {url!r:.80}")
+    return ""
 
 
 def post_slug(path: Path, permalink: str) -> str:
