@@ -5,16 +5,18 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import traceback
 from collections.abc import Sequence
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from exporter import __version__, signals
-from exporter.errors import ExporterError, UsageError
+from exporter.errors import ExporterError, UsageError, brief
 from exporter.model.language import normalize_tag
 from exporter.read.config import DATE_ORDERS
+from exporter.read.limits import MAX_POST_BYTES, describe
 from exporter.run.pipeline import Settings, run
-from exporter.run.progress import PlainReporter, RichReporter, is_interactive
+from exporter.run.progress import PlainReporter, RichReporter, is_interactive, printable
 
 DESCRIPTION = """\
 Turn WordPress posts (WordPress <--> GitHub Sync files: YAML front matter, then the post's
@@ -84,7 +86,8 @@ def build_parser() -> argparse.ArgumentParser:
         nargs="*",
         type=Path,
         metavar="SOURCE",
-        help="a post file or a folder of posts (default: source/)",
+        help="a post file or a folder of posts (default: source/); a post is a regular "
+        f"file of at most {describe(MAX_POST_BYTES)}",
     )
     build.add_argument(
         "-o", "--out", type=Path, default=Path("output"), help="output folder (default: output/)"
@@ -97,6 +100,9 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--posts-only", action="store_true", help="leave out pages (_pages/)")
     build.add_argument(
         "--strict", action="store_true", help="a post with any warning counts as failed"
+    )
+    build.add_argument(
+        "--debug", action="store_true", help="show the traceback of an unexpected error"
     )
     build.add_argument(
         "--images",
@@ -251,21 +257,38 @@ def _build(args: argparse.Namespace) -> int:
         language=normalize_tag(args.language) if args.language else None,
         dates=args.dates,
         base_url=args.base_url,
+        debug=args.debug,
     )
     if args.language and not settings.language:
         raise UsageError(f"--language {args.language}: not a language tag such as es or en-GB")
     for lexicon in settings.lexicons:
         if not lexicon.is_file():
             raise UsageError(f"--lexicon {lexicon}: no such file")
+    if settings.narrate and settings.lexicons:
+        from exporter.run.lexicons import load_lexicon
+
+        try:  # a broken lexicon would fail every post: say it once, before building
+            load_lexicon(settings.lexicons)
+        except ExporterError as exc:
+            raise UsageError(f"--lexicon: {exc}") from None
     sources = args.sources or [Path("source")]
+    for source in sources:
+        if not source.exists():
+            raise UsageError(f"{source}: no such file or folder")
     if is_interactive(sys.stderr):
         with RichReporter() as reporter:
             report = run(sources, settings, reporter)
     else:
         report = run(sources, settings, PlainReporter(sys.stdout))
-    report.write_json(settings.out_dir)
+    try:
+        report.write_json(settings.out_dir)
+    except OSError as exc:
+        report.problems.append(f"cannot write {settings.out_dir / 'report.json'}: {exc.strerror}")
     for line in report.summary_lines():
-        print(line)
+        print(printable(line))
+    for result in report.results:
+        if result.trace:
+            print(f"{result.source}:\n{result.trace}", file=sys.stderr)
     return report.return_code
 
 
@@ -281,9 +304,9 @@ def _check(args: argparse.Namespace) -> int:
         args.accessibility,
     )
     for check in checks:
-        print(check.line())
+        print(printable(check.line()))
     for note in notes:
-        print(f"note: {note}")
+        print(f"note: {printable(note)}")
     bad = sum(1 for c in checks if c.problems)
     posts = sum(1 for c in checks if c.post and not c.skipped)
     skipped = sum(1 for c in checks if c.skipped)
@@ -358,10 +381,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return handlers[args.command](args)
     except UsageError as exc:
-        print(f"exporter: error: {exc}", file=sys.stderr)
+        print(f"exporter: error: {printable(brief(str(exc)))}", file=sys.stderr)
         return 2
     except ExporterError as exc:
-        print(f"exporter: error: {exc}", file=sys.stderr)
+        print(f"exporter: error: {printable(brief(str(exc)))}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("exporter: interrupted; finished work is kept for the next run", file=sys.stderr)
@@ -369,3 +392,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
+    except Exception as exc:  # a bug: still one line, the traceback only under --debug
+        if getattr(args, "debug", False):
+            traceback.print_exc()
+        print(f"exporter: error: {printable(_unexpected(exc))}", file=sys.stderr)
+        return 1
+
+
+def _unexpected(exc: Exception) -> str:
+    """One line for an exception nobody expected (an OSError names its file)."""
+    from exporter.run.sandbox import describe as describe_error
+
+    return describe_error(exc)

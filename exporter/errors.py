@@ -17,6 +17,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+MAX_LINE = 400
+
+
+def brief(text: str, limit: int = MAX_LINE) -> str:
+    """Text fit for one line of a report: line breaks folded into spaces, cut to `limit`."""
+    flat = " ".join(text[: limit * 4].split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
 
 class ExporterError(Exception):
     """Base of every error exporter reports as a one-line message."""
@@ -33,7 +41,7 @@ class PostError(ExporterError):
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else str(self.path)
-        return f"{where}: {self.reason}"
+        return f"{where}: {brief(self.reason)}"
 
 
 class PostEncodingError(PostError):

@@ -1,20 +1,38 @@
-"""The one home of exporter's worker processes: pools forked from a clean, preloaded server.
+"""Where exporter's worker processes come from: forked from a clean, preloaded server.
 
 eSpeak NG starts a thread the first time it is used, and a process that forks after that can
 hang; so workers are never forked from the main process. They are forked from Python's fork
-server instead, which imports the heavy modules once before any work, so a new worker starts
-in milliseconds instead of paying the imports again (on systems without fork: spawn).
+server instead, which imports the heavy modules once before any work, so a new worker starts in
+milliseconds instead of paying the imports again (on systems without fork: spawn).
+
+Workers end with the run: each watches the process that started its pool and leaves as soon
+as that one is gone (also after `kill -9`), running its exit handlers (temporary folders) on
+the way out; the fork server then exits by itself, once no worker holds its pipe.
+The fork server is started with Python's safe-path mode, so a folder named `exporter/` in the
+current directory cannot shadow the installed package.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import atexit
+import contextlib
+import ctypes
+import os
+import select
+import signal
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from multiprocessing import get_all_start_methods, get_context
+from multiprocessing import forkserver, get_all_start_methods, get_context
 from multiprocessing.context import BaseContext
+from multiprocessing.util import Finalize
+from types import FrameType
 from typing import Any
 
 PRELOAD = ["exporter.run.post", "exporter.narrate.synthesis", "exporter.write.audio.segments"]
+_PR_SET_PDEATHSIG = 1
 
 
 def worker_context() -> BaseContext:
@@ -23,21 +41,91 @@ def worker_context() -> BaseContext:
         return get_context("spawn")
     context = get_context("forkserver")
     context.set_forkserver_preload(PRELOAD)
+    with _safe_path():
+        forkserver.ensure_running()  # started now, while the current folder is off sys.path
     return context
 
 
-def _start_worker(initializer: Callable[..., None] | None, initargs: tuple[Any, ...]) -> None:
-    """Where every worker process starts: then the pool's own initializer, if it has one."""
+@contextlib.contextmanager
+def _safe_path() -> Iterator[None]:
+    """Let child interpreters started inside the block leave the current folder off sys.path."""
+    earlier = os.environ.get("PYTHONSAFEPATH")
+    os.environ["PYTHONSAFEPATH"] = "1"
+    try:
+        yield
+    finally:
+        if earlier is None:
+            del os.environ["PYTHONSAFEPATH"]
+        else:
+            os.environ["PYTHONSAFEPATH"] = earlier
+
+
+def die_with_parent(owner: int) -> None:
+    """End this worker, cleanly, when the process `owner` that started its pool is gone.
+
+    A pool worker is a child of the fork server, which lives as long as any worker holds its
+    pipe; so each worker watches the owner itself (a pidfd, else polling), and the kernel
+    sends SIGHUP if the fork server dies first.
+    """
+    signal.signal(signal.SIGHUP, _orphaned)
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGHUP, 0, 0, 0)
+    threading.Thread(target=_watch, args=(owner,), name="exporter-owner", daemon=True).start()
+
+
+def _watch(owner: int) -> None:
+    """Wait until process `owner` has ended, then leave (a daemon thread of each worker)."""
+    try:
+        handle = os.pidfd_open(owner)
+    except ProcessLookupError:
+        handle = None
+    except (AttributeError, OSError):  # no pidfd on this system: poll
+        while _exists(owner):
+            time.sleep(0.5)
+        handle = None
+    if handle is not None:
+        select.select([handle], [], [])
+    _orphaned(signal.SIGHUP, None)
+
+
+def _exists(pid: int) -> bool:
+    """Whether a process with this id exists."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _orphaned(signum: int, frame: FrameType | None) -> None:
+    """Remove this worker's temporary files (its exit handlers) and exit at once, silently."""
+    with contextlib.suppress(BaseException):
+        atexit._run_exitfuncs()
+    os._exit(128 + signum)
+
+
+def _start_worker(owner: int, initializer: Callable[..., None] | None, *initargs: Any) -> None:
+    """Pool initializer of every worker: die with the owner, run exit handlers at exit, then
+    the pool's own set-up (a pool worker leaves through os._exit, which skips atexit)."""
+    die_with_parent(owner)
+    Finalize(None, atexit._run_exitfuncs, exitpriority=0)
     if initializer is not None:
         initializer(*initargs)
 
 
-def process_pool(
+def worker_pool(
     workers: int,
     initializer: Callable[..., None] | None = None,
     initargs: tuple[Any, ...] = (),
 ) -> ProcessPoolExecutor:
-    """A pool of `workers` processes: the only way exporter starts worker processes."""
+    """A process pool of `workers` workers from `worker_context`, each dying with its parent."""
     return ProcessPoolExecutor(
-        workers, worker_context(), initializer=_start_worker, initargs=(initializer, initargs)
+        workers,
+        mp_context=worker_context(),
+        initializer=_start_worker,
+        initargs=(os.getpid(), initializer, *initargs),
     )

@@ -12,9 +12,8 @@ from exporter.narrate.normalize import normalize, speak_url
 from exporter.narrate.script import Script, speech_script
 from exporter.narrate.timeline import Timeline, build_timeline
 from exporter.run.lexicons import load_lexicon
-from exporter.write.epub.pages import chapter_file_name
+from exporter.write.epub.pages import chapter_document, chapter_file_name
 from exporter.write.epub.smil import chapter_overlay, smil_document
-from exporter.write.epub.pages import chapter_document
 from exporter.write.vtt import webvtt
 
 SAMPLE_RATE = 22050

@@ -24,7 +24,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from exporter.check.epubtext import shown_words
-from exporter.clean.elements import BACKLINK, BLOCKS, INVISIBLE, ref_like
+from exporter.clean.elements import BACKLINK, BLOCKS, SPACED, hidden_in, ref_like
 from exporter.errors import EmptyPostError, PostError
 from exporter.model.book import (
     Block,
@@ -55,12 +55,12 @@ class _VisibleText(HTMLParser):
 
     def hidden(self) -> bool:
         """True inside an element whose content is never shown."""
-        return any(tag in INVISIBLE for tag in self.stack)
+        return hidden_in(self.stack)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         """Enter an element: blocks separate words, `<pre>` marks code, images show alt text."""
         values = dict(attrs)
-        if tag in BLOCKS or tag == "br":
+        if tag in BLOCKS or tag in SPACED or tag == "br":
             self.parts.append(" ")
         if tag == "pre" and not self.hidden():
             self.parts.append(_CODE_START)
@@ -87,7 +87,7 @@ class _VisibleText(HTMLParser):
             self.link = None
         if tag == "pre" and not self.hidden():
             self.parts.append(_CODE_END)
-        if tag in BLOCKS:
+        if tag in BLOCKS or tag in SPACED:
             self.parts.append(" ")
 
     def handle_data(self, data: str) -> None:

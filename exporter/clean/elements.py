@@ -11,7 +11,7 @@ a `thead` cell), or a full grid of non-empty cells, is data; anything else is la
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from exporter.model.book import Style
@@ -19,10 +19,13 @@ from exporter.read.addresses import safe_media
 
 # fmt: off
 DROP = frozenset({
-    "script", "style", "noscript", "template", "form", "input", "button", "select", "option",
-    "textarea", "head", "title", "meta", "link", "base", "svg", "math", "canvas", "frameset",
-    "frame", "applet", "map",
+    "script", "style", "template", "input", "head", "title", "meta", "link", "base", "canvas",
+    "frameset", "frame", "applet", "map",
 })
+# Kept for their text only: the element goes, what it shows stays (options one by one).
+UNWRAPPED = frozenset({"noscript", "form", "button", "label", "select", "optgroup", "textarea"})
+SPACED = frozenset({"option", "button", "textarea"})
+MATH_HIDDEN = frozenset({"annotation", "annotation-xml"})
 EMBEDS = frozenset({"iframe", "object", "embed", "video", "audio"})
 INVISIBLE = DROP | EMBEDS
 HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
@@ -36,6 +39,20 @@ BLOCKS = (
     CONTAINERS | EMBEDS | LISTS | frozenset(HEADINGS)
     | {"blockquote", "pre", "table", "hr", "figure", "img"}
 )
+
+
+def hidden_in(open_tags: Sequence[str]) -> bool:
+    """True inside content that never shows, given the open element names, outermost first:
+    a dropped element, an SVG picture outside its `<text>`, a MathML annotation."""
+    if any(tag in INVISIBLE for tag in open_tags):
+        return True
+    if "svg" in open_tags:
+        inside = open_tags[len(open_tags) - 1 - open_tags[::-1].index("svg") :]
+        if "text" not in inside:
+            return True
+    return "math" in open_tags and any(tag in MATH_HIDDEN for tag in open_tags)
+
+
 CELL_BLOCKS = [*HEADINGS, *EMBEDS, *LISTS, "table", "blockquote", "pre", "img", "figure"]
 STYLES: dict[str, Style] = {
     "strong": "strong", "b": "strong", "em": "em", "i": "em", "cite": "em", "var": "em",

@@ -61,14 +61,41 @@ def clean_html(html: str, book_title: str) -> tuple[Chapter, ...]:
             player[_SCRIPT_KIND] = embed.kind
             script.replace_with(player)
     for tag in soup.find_all(list(tags.DROP)):
-        if not tag.decomposed:
+        if not _gone(tag):
             tag.decompose()
+    _keep_shown_text(soup)
     for br in soup.select("pre br"):
         br.replace_with("\n")
     walker = _Walker(soup)
     notes = walker.take_notes(soup)
     items = list(walker.walk(soup.children, 0, 0, 0))
     return attach_notes(outline(items, book_title), notes)
+
+
+def _keep_shown_text(soup: BeautifulSoup) -> None:
+    """Reduce pictures, formulas and form controls to the text they show (`tags.hidden_in`)."""
+    for svg in soup.find_all("svg"):
+        if _gone(svg) or svg.find_parent("svg") is not None:
+            continue
+        shown = [t.get_text() for t in svg.find_all("text") if t.find_parent("text") is None]
+        svg.replace_with(NavigableString(" ".join(shown)))
+    for math in soup.find_all("math"):
+        if _gone(math):
+            continue
+        for note in math.find_all(list(tags.MATH_HIDDEN)):
+            note.decompose()
+        math.replace_with(NavigableString(math.get_text()))
+    for tag in soup.find_all(list(tags.SPACED)):
+        tag.insert_before(" ")
+        tag.insert_after(" ")
+    for tag in soup.find_all([*tags.UNWRAPPED, "option"]):
+        tag.unwrap()
+
+
+def _gone(element: PageElement) -> bool:
+    """Whether an element was decomposed, in constant time (bs4's `decomposed` property makes
+    `Tag.__getattr__` search the whole subtree for a `<_decomposed>` tag when it was not)."""
+    return bool(vars(element).get("_decomposed", False))
 
 
 def _bold(heading: HeadingItem, indent: int) -> BlockItem:
@@ -328,20 +355,25 @@ class _Walker:
             ref_ids.update(str(t.get("id")) for t in (a, outer) if t.get("id"))
             found.setdefault(id(note), (key, note))
         notes: Notes = {}
+        labels: dict[str, str] = {}
+        lists: dict[int, Tag | None] = {}
+        for ref in self.refs.values():
+            labels.setdefault(ref.note_id, ref.label)
         for key, note in sorted(found.values(), key=lambda kn: order[id(kn[1])]):
-            if note.decomposed or any(p.decomposed for p in note.parents):
+            if _gone(note) or any(_gone(p) for p in note.parents):
                 continue
             for back in note.find_all("a", href=True):
                 href = str(back["href"]).strip()
                 if href[1:] in ref_ids or tags.BACKLINK.match(back.get_text()):
                     back.decompose()
-            label = next(r.label for r in self.refs.values() if r.note_id == key)
+            label = labels[key]
             blocks = self.blocks(note.children, 0, 1)
-            parent = note.parent
+            lists.setdefault(id(note.parent), note.parent)
             note.decompose()
-            _prune_empty(parent)
             if blocks:
                 notes[key] = (label, blocks)
+        for parent in lists.values():  # once at the end: pruning per note would be quadratic
+            _prune_empty(parent)
         return notes
 
 

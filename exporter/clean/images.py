@@ -85,7 +85,7 @@ def find_image(images_dir: Path, path: str) -> bytes | None:
             file = (root / candidate).resolve()
             if file.is_relative_to(root) and file.is_file() and file.stat().st_size <= MAX_BYTES:
                 return file.read_bytes()
-        except (OSError, ValueError):
+        except (OSError, ValueError, RuntimeError):  # RuntimeError: a symlink loop
             continue
     return None
 

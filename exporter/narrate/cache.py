@@ -1,10 +1,12 @@
 """A disk cache of synthesized sentence audio, keyed by text, voice, rate and engine version.
 
 Each entry is a small mono 16-bit WAV file (so it carries its sample rate) named by its key,
-in a two-level fan-out: `<root>/<key[:2]>/<key>.wav`. Encoded audio segments (see
-`encoding.py`) live beside them in `<root>/segments/<key[:2]>/<key>.<format>seg`. Writes are
-atomic, so any number of processes may fill the cache at once and an interrupted run leaves
-only whole entries.
+in a two-level fan-out: `<root>/<key[:2]>/<key>.wav`. After its samples the file holds an
+`xsum` chunk with their SHA-256, so a damaged entry (flipped, zeroed, cut short, another
+format) is recognised, dropped and synthesized again (with one warning), never shipped.
+Encoded audio segments (see `encoding.py`) live beside them in
+`<root>/segments/<key[:2]>/<key>.<format>seg`. Writes are atomic, so any number of
+processes may fill the cache at once and an interrupted run leaves only whole entries.
 """
 
 from __future__ import annotations
@@ -13,17 +15,46 @@ import contextlib
 import hashlib
 import json
 import os
-import wave
+import struct
 from collections.abc import Callable
 from pathlib import Path
 
+from exporter import log
 from exporter.atomic import atomic_path
 
-KEY_SCHEMA = 1
+KEY_SCHEMA = 2  # 2: entries carry a checksum of their samples
 DEFAULT_SAMPLE_RATE = 22050
 _SUFFIX = ".wav"
 _SEGMENTS = "segments"
 _SEGMENT_SUFFIX = "seg"
+_HEADER = struct.Struct("<4sI4s4sIHHIIHH4sI")  # RIFF, WAVE, fmt (PCM), data chunk header
+_TRAILER = struct.Struct("<4sI32s")  # the xsum chunk: SHA-256 of the samples
+_MAX_ENTRY_BYTES = 256 * 1024 * 1024
+
+
+def _entry_bytes(pcm: bytes, sample_rate: int) -> bytes:
+    """A mono 16-bit WAV file of `pcm`, followed by the checksum chunk."""
+    size = len(pcm)
+    riff = 4 + 8 + 16 + 8 + size + _TRAILER.size
+    header = _HEADER.pack(
+        b"RIFF", riff, b"WAVE", b"fmt ", 16, 1, 1, sample_rate, sample_rate * 2, 2, 16,
+        b"data", size,
+    )  # fmt: skip
+    return header + pcm + _TRAILER.pack(b"xsum", 32, hashlib.sha256(pcm).digest())
+
+
+def _header(head: bytes, file_size: int) -> tuple[int, int] | None:
+    """(sample_rate, data size) from an entry's header, when it is one of ours and whole."""
+    if len(head) < _HEADER.size:
+        return None
+    riff, riff_size, wave_id, fmt, fmt_size, codec, channels, rate, _, align, bits, data, size = (
+        _HEADER.unpack_from(head)
+    )
+    ours = (riff, wave_id, fmt, fmt_size, codec, channels, align, bits, data) == (
+        b"RIFF", b"WAVE", b"fmt ", 16, 1, 1, 2, 16, b"data",
+    )  # fmt: skip
+    whole = file_size == _HEADER.size + size + _TRAILER.size == riff_size + 8
+    return (rate, size) if ours and whole and rate > 0 and size % 2 == 0 else None
 
 
 def default_cache_dir() -> Path:
@@ -71,23 +102,45 @@ class AudioCache:
         return isinstance(key, str) and _is_key(key) and self.path(key).is_file()
 
     def info(self, key: str) -> tuple[int, int] | None:
-        """Return (sample_rate, sample_count) of an entry from its header, or None if absent."""
+        """Return (sample_rate, sample_count) of an entry from its header, or None if absent
+        or not whole (the samples are checked by `get` and `verify`)."""
         try:
-            with wave.open(str(self.path(key)), "rb") as wav:
-                return wav.getframerate(), wav.getnframes()
-        except (FileNotFoundError, wave.Error, EOFError):
+            with self.path(key).open("rb") as file:
+                found = _header(file.read(_HEADER.size), os.fstat(file.fileno()).st_size)
+        except OSError:
             return None
+        return (found[0], found[1] // 2) if found else None
 
     def get(self, key: str) -> bytes | None:
-        """Return an entry's PCM (mono s16le), or None if it is absent or unreadable."""
+        """Return an entry's PCM (mono s16le), or None if it is absent or damaged."""
         try:
-            with wave.open(str(self.path(key)), "rb") as wav:
-                if wav.getnchannels() != 1 or wav.getsampwidth() != 2:
-                    return None
-                pcm = wav.readframes(wav.getnframes())
-        except (FileNotFoundError, wave.Error, EOFError):
+            with self.path(key).open("rb") as file:
+                size = os.fstat(file.fileno()).st_size
+                raw = file.read(_MAX_ENTRY_BYTES) if size <= _MAX_ENTRY_BYTES else b""
+        except OSError:
             return None
-        return pcm if len(pcm) % 2 == 0 else None
+        found = _header(raw, len(raw))
+        if found is None:
+            return None
+        pcm = raw[_HEADER.size : _HEADER.size + found[1]]
+        tag, length, digest = _TRAILER.unpack_from(raw, _HEADER.size + found[1])
+        good = tag == b"xsum" and length == 32 and digest == hashlib.sha256(pcm).digest()
+        return pcm if good else None
+
+    def verify(self, key: str) -> bool:
+        """True when a whole, undamaged entry exists; a damaged one is deleted (one warning)."""
+        path = self.path(key)
+        if not path.is_file():
+            return False
+        if self.get(key) is not None:
+            return True
+        with contextlib.suppress(OSError):
+            path.unlink()
+        log.warn(
+            "cache-damaged",
+            f"damaged entries in the audio cache {self.root} were dropped and synthesized again",
+        )
+        return False
 
     def sample_rate(self, key: str) -> int | None:
         """Return an entry's sample rate, or None if it is absent."""
@@ -100,11 +153,8 @@ class AudioCache:
             raise ValueError("16-bit PCM must have an even number of bytes")
         target = self.path(key)
         target.parent.mkdir(parents=True, exist_ok=True)
-        with atomic_path(target) as part, wave.open(str(part), "wb") as wav:
-            wav.setnchannels(1)
-            wav.setsampwidth(2)
-            wav.setframerate(sample_rate)
-            wav.writeframes(pcm)
+        with atomic_path(target) as part:
+            part.write_bytes(_entry_bytes(pcm, sample_rate))
 
     def clear(self) -> int:
         """Delete every entry and segment (and stray temp files); return how many were removed."""

@@ -22,7 +22,7 @@ from exporter import signals
 from exporter.errors import ExporterError, NarrationError
 from exporter.narrate.cache import AudioCache
 from exporter.narrate.engines import espeak as tts
-from exporter.workers import process_pool
+from exporter.workers import worker_pool
 
 EngineFactory = Callable[[str | None, int | None], tts.Engine]
 _MAX_BATCH = 32
@@ -107,7 +107,7 @@ def _run_pool(
     batches = _batches(pending, jobs)
     workers = min(jobs, len(batches))
     initargs = (factory, engine.voice, engine.rate, str(cache.root))
-    pool = process_pool(workers, _init_worker, initargs)
+    pool = worker_pool(workers, _init_worker, initargs)
     try:
         running: set[Future[list[str]]] = {pool.submit(_worker_batch, b) for b in batches}
         while running:
@@ -146,7 +146,7 @@ def narrate(
     ]
     uses = Counter(keys)
     text_of = dict(zip(keys, texts, strict=True))
-    pending = [(key, text_of[key]) for key in uses if cache.info(key) is None]
+    pending = [(key, text_of[key]) for key in uses if not cache.verify(key)]
     ready = len(keys) - sum(uses[key] for key, _ in pending)
 
     def done(key: str) -> None:

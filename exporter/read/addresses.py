@@ -57,10 +57,19 @@ def _scrub(url: str) -> str:
     return _IGNORED.sub("", url)
 
 
+def parses(url: str) -> bool:
+    """True when an address is a well-formed URL: a closed `[IPv6]` host, a port that exists."""
+    try:
+        urlsplit(url).port  # noqa: B018  (reading the port validates host and port)
+    except ValueError:
+        return False
+    return True
+
+
 def safe_link(url: str) -> str | None:
     """A link target that is http(s), mailto, an in-page `#anchor` or relative; else None."""
     url = _scrub(url)
-    if not url:
+    if not url or not parses(url):
         return None
     scheme = _SCHEME.match(url)
     if scheme is None:
@@ -108,6 +117,8 @@ def youtube_url(value: str) -> str | None:
     if value.startswith("//"):
         value = "https:" + value
     host = host_of(value)
+    if not parses(value):
+        return None
     parts = urlsplit(value)
     if host == "youtu.be":
         video = parts.path.strip("/")

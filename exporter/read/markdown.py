@@ -25,7 +25,7 @@ _MAX_INDENT = 48
 _PRE = re.compile(r"<(pre)[\s>]", re.IGNORECASE)
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _ATX = re.compile(r"^ {0,3}#{1,6}[ \t]+\S")
-_INLINE_LINK = re.compile(r"!?\[[^\]\n]+\]\((?:https?://|/|#|mailto:|\.{0,2}/?[\w-]+\.\w)")
+_INLINE_LINK = re.compile(r"!?\[[^\[\]\n]+\]\((?:https?://|/|#|mailto:|\.{0,2}/?[\w-]+\.\w)")
 _REF_DEF = re.compile(r"^ {0,3}\[[^\]\n]+\]:[ \t]+\S")
 _BOLD = re.compile(r"(?<![\w*])\*\*[^*\n]+\*\*(?![\w*])|(?<!\w)__[^_\n]+__(?!\w)")
 _QUOTE = re.compile(r"^ {0,3}>[ \t]?\S")
@@ -37,7 +37,7 @@ _BLOCK_END = re.compile(
     r"</(?:p|div|h[1-6]|ul|ol|table|blockquote|figure|pre|section|dl)>\s*$", re.IGNORECASE
 )
 _NOTE_DEF = re.compile(r"^ {0,3}\[\^([^\]\s]+)\]:[ \t]?(.*)$")
-_NOTE_REF = re.compile(r"\[\^([^\]\s]+)\](?!:)")
+_NOTE_REF = re.compile(r"\[\^([^\[\]\s]+)\](?!:)")
 _EMPTY_STRONG = re.compile(r"\*{4,}")
 _RULE = re.compile(r"^ {0,3}(?:\*[ \t]*){3,}$")
 _CODE_OR_TEXT = re.compile(r"(`+)[^`]*?\1|[^`]+|`+")

@@ -13,17 +13,26 @@ from urllib.parse import unquote, urlsplit
 
 import yaml
 from slugify import slugify
+from yaml.composer import ComposerError
 
-from exporter.errors import ExporterError, FrontMatterError, NotAPost, PostEncodingError
+from exporter import log
+from exporter.errors import ExporterError, FrontMatterError, NotAPost, PostEncodingError, PostError
 from exporter.model.book import Metadata
 from exporter.model.language import normalize_tag
+from exporter.read.addresses import parses
+from exporter.read.limits import (
+    MAX_LEXICON_BYTES,
+    MAX_NESTING,
+    MAX_POST_BYTES,
+    LimitError,
+    read_bounded,
+)
 
 _FENCE = re.compile(r"^---[ \t]*$", re.MULTILINE)
 _INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u00ad]")
 _SPACES = re.compile(r"\s+")
 _DATE_PREFIX = re.compile(r"^\d{4}-\d{2}-\d{2}-")
 _TAG = re.compile(r"<[^>]*>")
-_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _RESERVED = re.compile(r"^(con|prn|aux|nul|com[0-9]|lpt[0-9])$")
 
 
@@ -40,9 +49,44 @@ class Post:
     post_id: str = ""
 
 
+class _BoundedLoader(yaml.SafeLoader):
+    """`yaml.SafeLoader` that refuses aliases (no expansion bombs) and deep nesting."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.depth = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        """Compose one node, refusing an alias or a node nested deeper than MAX_NESTING."""
+        if self.check_event(yaml.AliasEvent):
+            mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
+            raise ComposerError(None, None, "YAML aliases (*name) are not allowed", mark)
+        self.depth += 1
+        try:
+            if self.depth > MAX_NESTING:
+                mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
+                problem = f"nested deeper than {MAX_NESTING} levels"
+                raise ComposerError(None, None, problem, mark)
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+
+def _load_yaml(text: str) -> Any:
+    """Parse YAML with safe types only, no aliases and bounded nesting."""
+    loader = _BoundedLoader(text)
+    try:
+        return loader.get_single_data()
+    finally:
+        loader.dispose()
+
+
 def read_post(path: Path) -> Post:
     """Read one post file; raise a PostError subclass naming the file (and line) when it can't."""
-    raw = path.read_bytes()
+    try:
+        raw = read_bounded(path, MAX_POST_BYTES)
+    except LimitError as exc:
+        raise PostError(path, str(exc)) from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -83,7 +127,7 @@ def _parse_front_matter(path: Path, front: str) -> dict[str, Any]:
     times faster: every run reads every post's front matter to decide output names); errors
     carry the line in the file."""
     try:
-        data = yaml.load(front, Loader=_SAFE_LOADER) if front.strip() else {}
+        data = _load_yaml(front) if front.strip() else {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 2 if mark is not None else None
@@ -101,7 +145,7 @@ def _bad_value_line(front: str) -> int | None:
     """The file line of the first front-matter line whose value YAML cannot construct."""
     for number, text in enumerate(front.splitlines(), start=2):
         try:
-            yaml.safe_load(text)
+            _load_yaml(text)
         except (ValueError, TypeError, OverflowError):
             return number
         except yaml.YAMLError:
@@ -112,8 +156,10 @@ def _bad_value_line(front: str) -> int | None:
 def read_yaml_mapping(path: Path) -> dict[str, Any]:
     """Load a YAML file that must hold a mapping (a lexicon, say) with `yaml.safe_load` only."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
+        data = _load_yaml(read_bounded(path, MAX_LEXICON_BYTES).decode("utf-8"))
+    except OSError as exc:
+        raise ExporterError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    except (LimitError, UnicodeDecodeError) as exc:
         raise ExporterError(f"{path}: cannot read: {exc}") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
@@ -137,7 +183,7 @@ def clean_title(value: object) -> str:
 
 def post_metadata(path: Path, fields: dict[str, Any]) -> Metadata:
     """Derive the book's metadata from front-matter fields and the file name."""
-    permalink = _decoded(_scalar(fields.get("permalink")))
+    permalink = _decoded(_valid_url(_scalar(fields.get("permalink"))))
     site = urlsplit(permalink).hostname or "" if permalink else ""
     site = site.removeprefix("www.")
     title = clean_title(_scalar(fields.get("post_title")))
@@ -166,6 +212,14 @@ def _decoded(permalink: str) -> str:
     except UnicodeDecodeError:
         return permalink
     return permalink if any(c.isspace() or ord(c) < 32 for c in text) else text
+
+
+def _valid_url(url: str) -> str:
+    """The URL when it can be parsed (brackets, port), else '' with a warning."""
+    if parses(url):
+        return url
+    log.warn("bad-permalink", f"the permalink is not a valid URL and was ignored: {url!r:.80}")
+    return ""
 
 
 def post_slug(path: Path, permalink: str) -> str:

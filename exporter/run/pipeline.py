@@ -13,12 +13,14 @@ from exporter.errors import NarrationError
 from exporter.narrate.cache import AudioCache, default_cache_dir
 from exporter.read.config import find_site_config
 from exporter.read.site_settings import read_site_settings, settings_path
+from exporter.run.lock import check_out_dir, holding
 from exporter.run.names import name_sources
 from exporter.run.progress import PlainReporter, Reporter
 from exporter.run.report import NOT_A_POST, PostResult, Report
+from exporter.run.sandbox import failure
 from exporter.run.settings import Settings, Source, discover, lexicon_files
 from exporter.run.state import BuildState, BuiltPost, fingerprint
-from exporter.workers import process_pool
+from exporter.workers import worker_pool
 from exporter.write.outputs import Claims, Outputs, SiteOutputs
 from exporter.write.site.publish import publish_site
 
@@ -89,10 +91,16 @@ def _build_all(
         return
     if settings.jobs > 1 and len(todo) > 1:
         worker_settings = dataclasses.replace(settings, jobs=1)
-        with process_pool(min(settings.jobs, len(todo)), _init_worker, (worker_settings,)) as pool:
+        workers = min(settings.jobs, len(todo))
+        with worker_pool(workers, _init_worker, (worker_settings,)) as pool:
             futures = {pool.submit(_build_in_worker, source): source for source in todo}
             for future in as_completed(futures):
-                yield futures[future], future.result()
+                source = futures[future]
+                try:
+                    result = future.result()
+                except Exception as exc:  # its worker died: the post fails, the run goes on
+                    result = failure(source.path, exc, settings.debug)
+                yield source, result
         return
     from exporter.run import (
         post as builder,  # the heavy libraries load only when something is built
@@ -105,6 +113,14 @@ def _build_all(
 
 
 def run(paths: Iterable[Path], settings: Settings, reporter: Reporter | None = None) -> Report:
+    """Check OUT, then build into it holding its lock (see `_run`)."""
+    reporter = reporter or PlainReporter()
+    check_out_dir(settings.out_dir)
+    with holding(settings.out_dir, reporter.message):
+        return _run(paths, settings, reporter)
+
+
+def _run(paths: Iterable[Path], settings: Settings, reporter: Reporter) -> Report:
     """Build every post found under the given paths; one failure never stops the others.
 
     Posts whose source, settings and tool are unchanged since the last good build keep their
@@ -112,9 +128,7 @@ def run(paths: Iterable[Path], settings: Settings, reporter: Reporter | None = N
     still built, the problem is reported once, and the run fails.
     """
     report = Report()
-    reporter = reporter or PlainReporter()
     settings = dataclasses.replace(settings, cache_dir=settings.cache_dir or default_cache_dir())
-    settings.out_dir.mkdir(parents=True, exist_ok=True)
     state = BuildState.load(settings.out_dir)
     paths = list(paths)
     # a bad settings file stops the run before any post is built
@@ -165,10 +179,17 @@ def run(paths: Iterable[Path], settings: Settings, reporter: Reporter | None = N
         result = _anthology(settings.anthology, report, settings, state, reporter)
         report.add(result)
         reporter.message(result.line())
-    state.save()
+    try:
+        state.save()
+    except OSError as exc:
+        report.problems.append(f"cannot save the build state {state.path}: {exc.strerror}")
     cards = [r.card for r in report.results if r.status in ("built", "unchanged") and r.card]
-    names = SiteOutputs(settings.out_dir)
-    report.notes += publish_site(cards, names, site_settings, settings.base_url)
+    try:
+        report.notes += publish_site(
+            cards, SiteOutputs(settings.out_dir), site_settings, settings.base_url
+        )
+    except OSError as exc:
+        report.problems.append(f"cannot write the site pages in {settings.out_dir}: {exc.strerror}")
     return report
 
 

@@ -26,6 +26,7 @@ from exporter.run.load import book_from_post, load_book, site_config
 from exporter.run.names import skip_reason
 from exporter.run.progress import Reporter
 from exporter.run.report import NOT_A_POST, PostResult
+from exporter.run.sandbox import failure
 from exporter.run.settings import Settings, Source, lexicon_files
 from exporter.write.epub.package import write_epub
 from exporter.write.outputs import Outputs
@@ -151,7 +152,10 @@ def build_source(source: Source, ctx: BuildContext) -> PostResult:
     with log.collecting() as messages:
         for note in source.notes:
             log.warn("output-name-clash", note)
-        result = _build_source(source, ctx)
+        try:
+            result = _build_source(source, ctx)
+        except Exception as exc:  # the post is a sealed unit: it fails alone, in one line
+            result = failure(source.path, exc, ctx.settings.debug)
     return _with_warnings(result, messages, ctx.settings.strict)
 
 
@@ -190,7 +194,10 @@ def build_anthology(title: str, slug: str, posts: list[Path], ctx: BuildContext)
     """Build one book of all the given posts: EPUB, and with narration its audio and read-along."""
     label = Path(f"anthology “{title}”")
     with log.collecting() as messages:
-        result = _build_anthology(title, slug, posts, label, ctx)
+        try:
+            result = _build_anthology(title, slug, posts, label, ctx)
+        except Exception as exc:  # as for a post: one line, the run goes on
+            result = failure(label, exc, ctx.settings.debug)
     return _with_warnings(result, messages, ctx.settings.strict)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 import time
 from types import TracebackType
@@ -12,6 +13,14 @@ if TYPE_CHECKING:
     from rich.progress import (
         TaskID,
     )
+
+
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """Text safe for a terminal: control characters and bidi overrides shown as escapes."""
+    return _UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
 class Reporter(Protocol):
@@ -40,7 +49,8 @@ class PlainReporter:
 
     def stage(self, post: str, what: str, total: int) -> None:
         """Start a stage with a log line."""
-        self.label, self.total, self.done, self.last = f"{post}: {what}", total, 0, time.monotonic()
+        label = printable(f"{post}: {what}")
+        self.label, self.total, self.done, self.last = label, total, 0, time.monotonic()
         print(f"{self.label} ({total})", file=self.stream, flush=True)
 
     def advance(self, steps: int = 1) -> None:
@@ -53,7 +63,7 @@ class PlainReporter:
 
     def message(self, text: str) -> None:
         """Print a message line."""
-        print(text, file=self.stream, flush=True)
+        print(printable(text), file=self.stream, flush=True)
 
 
 class RichReporter:
@@ -99,7 +109,7 @@ class RichReporter:
         """Replace the bar with one for the new stage."""
         if self.task is not None:
             self.progress.remove_task(self.task)
-        self.task = self.progress.add_task(f"{post}: {what}", total=total)
+        self.task = self.progress.add_task(printable(f"{post}: {what}"), total=total)
 
     def advance(self, steps: int = 1) -> None:
         """Move the bar."""
@@ -108,7 +118,7 @@ class RichReporter:
 
     def message(self, text: str) -> None:
         """Print above the bar."""
-        self.progress.console.print(text, markup=False, highlight=False)
+        self.progress.console.print(printable(text), markup=False, highlight=False)
 
 
 def is_interactive(stream: TextIO) -> bool:

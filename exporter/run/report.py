@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Literal
 
 from exporter.atomic import write_if_changed
+from exporter.errors import brief
 from exporter.write.site.card import Card
 
 Status = Literal["built", "unchanged", "skipped", "failed"]
@@ -28,19 +29,20 @@ class PostResult:
     reused: int = 0
     warnings: list[str] = field(default_factory=list)
     card: Card | None = None  # what the download page and the feed show of a built book
+    trace: str = ""  # the traceback of an unexpected error, kept for --debug
 
     def line(self) -> str:
         """One line for the user: what was written, or why nothing was."""
         if self.status in ("built", "unchanged"):
             return f"{self.status}: {self.source} → {', '.join(p.name for p in self.outputs)}"
-        return f"{self.status}: {self.reason}"
+        return f"{self.status}: {brief(self.reason)}"
 
     def as_json(self, out_dir: Path) -> dict[str, object]:
         """The result as plain JSON data, output paths relative to the output folder."""
         return {
             "post": str(self.source),
             "status": self.status,
-            "reason": self.reason,
+            "reason": brief(self.reason),
             "outputs": [_relative(p, out_dir) for p in self.outputs],
             "words": self.words,
             "audio_seconds": None if self.audio_seconds is None else round(self.audio_seconds, 3),
@@ -83,9 +85,9 @@ class Report:
         lines.extend(f"  note: {note}" for note in self.notes)
         for result in self.results:
             if result.status in ("skipped", "failed"):
-                lines.append(f"  {result.status}: {result.reason}")
+                lines.append(f"  {result.status}: {brief(result.reason)}")
             for warning in result.warnings:
-                lines.append(f"  warning: {result.source}: {warning}")
+                lines.append(f"  warning: {result.source}: {brief(warning)}")
         return lines
 
     def write_json(self, out_dir: Path) -> Path:

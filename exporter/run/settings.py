@@ -31,6 +31,7 @@ class Settings:
     language: str | None = None
     dates: str | None = None
     base_url: str | None = None
+    debug: bool = False
 
 
 @dataclass(frozen=True)

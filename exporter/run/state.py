@@ -7,8 +7,10 @@ import json
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from exporter.atomic import write_if_changed
+from exporter.read.limits import MAX_STATE_BYTES, read_bounded
 from exporter.write.site.card import Card
 
 STATE_NAME = ".exporter-state.json"
@@ -36,8 +38,21 @@ def fingerprint(source: Path, settings: str, extra_files: list[Path]) -> str:
     digest.update(settings.encode())
     for path in [source, *extra_files]:
         digest.update(str(path).encode())
-        digest.update(path.read_bytes() if path.is_file() else b"-")
+        _hash_file(digest, path)
     return digest.hexdigest()
+
+
+def _hash_file(digest: Any, path: Path) -> None:
+    """Feed a regular file's bytes to the digest in chunks; '-' for anything else."""
+    try:
+        if not path.is_file():
+            digest.update(b"-")
+            return
+        with path.open("rb") as file:
+            while chunk := file.read(1 << 20):
+                digest.update(chunk)
+    except OSError:  # a name too long, a file gone or unreadable: the build itself will say
+        digest.update(b"?")
 
 
 @dataclass(frozen=True)
@@ -49,6 +64,27 @@ class BuiltPost:
     words: int
     audio_seconds: float | None
     card: Card | None = None
+
+
+def _entry(value: object) -> BuiltPost | None:
+    """One state entry from its JSON form, or None when it has the wrong shape."""
+    if not isinstance(value, dict):
+        return None
+    stamp, outputs = value.get("fingerprint"), value.get("outputs")
+    words, seconds = value.get("words"), value.get("audio_seconds")
+    if not isinstance(stamp, str) or not isinstance(outputs, list):
+        return None
+    if not all(isinstance(n, str) and n and "/" not in n and n not in (".", "..") for n in outputs):
+        return None
+    if type(words) is not int or not (seconds is None or type(seconds) in (int, float)):
+        return None
+    try:
+        card = Card.from_json(value["card"]) if value.get("card") else None
+    except (KeyError, TypeError, ValueError):
+        return None
+    return BuiltPost(
+        stamp, tuple(outputs), words, None if seconds is None else float(seconds), card
+    )
 
 
 @dataclass
@@ -63,20 +99,11 @@ class BuildState:
         """Read the state of an output folder; a missing or unreadable file means no state."""
         path = out_dir / STATE_NAME
         try:
-            raw = json.loads(path.read_text(encoding="utf-8"))
-            entries = {
-                key: BuiltPost(
-                    v["fingerprint"],
-                    tuple(v["outputs"]),
-                    v["words"],
-                    v["audio_seconds"],
-                    Card.from_json(v["card"]) if v.get("card") else None,
-                )
-                for key, v in raw.items()
-            }
-        except (OSError, ValueError, KeyError, TypeError):
-            entries = {}
-        return cls(path, entries)
+            raw = json.loads(read_bounded(path, MAX_STATE_BYTES))
+        except (OSError, ValueError, RecursionError):  # LimitError is a ValueError
+            raw = None
+        entries = raw if isinstance(raw, dict) else {}
+        return cls(path, {k: e for k, v in entries.items() if (e := _entry(v)) is not None})
 
     def unchanged(self, key: str, print_: str) -> BuiltPost | None:
         """The earlier build of this post when its fingerprint matches and its outputs exist."""

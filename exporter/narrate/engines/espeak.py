@@ -139,7 +139,7 @@ class _Backend:
         self.errors: list[BaseException] = []
         self.engine.connect("finished-utterance", self._on_finished)
         self.engine.connect("error", self._on_error)
-        self.tmpdir = Path(tempfile.mkdtemp(prefix="exporter-tts-"))
+        self.tmpdir = Path(tempfile.mkdtemp(prefix=f"exporter-tts-{os.getpid()}-"))
         atexit.register(shutil.rmtree, self.tmpdir, True)
         self.wav = self.tmpdir / "utterance.wav"
         self.default_voice = str(self.driver.getProperty("voice") or "gmw/en")

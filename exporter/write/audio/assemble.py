@@ -14,6 +14,7 @@ audio starts where the time line says, to the sample.
 
 from __future__ import annotations
 
+import os
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -154,7 +155,7 @@ def write_audiobook(
 
 def encode_mp3(chunks: Iterable[bytes], *, sample_rate: int) -> bytes:
     """Encode mono s16le PCM as a gapless 64 kb/s MP3 (LAME Info tag; timing as the input)."""
-    with tempfile.TemporaryDirectory(prefix="exporter-mp3-") as folder:
+    with tempfile.TemporaryDirectory(prefix=f"exporter-mp3-{os.getpid()}-") as folder:
         segment = encode_segment(
             "mp3", chunks, Path(folder) / "all.segment", sample_rate=sample_rate, extent=None
         )

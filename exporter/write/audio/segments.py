@@ -35,7 +35,7 @@ from exporter.narrate.cache import AudioCache
 from exporter.narrate.script import Script
 from exporter.narrate.synthesis import read_pcm
 from exporter.narrate.timeline import GRID, LEAD, TAIL, Cue, Layout, Segment, Timeline
-from exporter.workers import process_pool
+from exporter.workers import worker_pool
 from exporter.write.audio.assemble import codec_signature, encode_segment, unfed_tail
 from exporter.write.audio.common import read_segment
 
@@ -186,7 +186,7 @@ def encode_missing(jobs: Sequence[SegmentJob], workers: int) -> int:
         for job in todo:
             encode_job(job)
         return len(todo)
-    pool = process_pool(workers - 1, _quiet_worker)
+    pool = worker_pool(workers - 1, _quiet_worker)
     try:
         futures: list[Future[Path]] = [pool.submit(encode_job, job) for job in todo]
         for job, future in zip(reversed(todo), reversed(futures), strict=True):

@@ -93,7 +93,7 @@ def modified_time(meta: Metadata, environ: Mapping[str, str]) -> datetime:
             return datetime.fromtimestamp(int(epoch), UTC)
         except (ValueError, OverflowError, OSError) as exc:
             raise OutputError(f"SOURCE_DATE_EPOCH is not a Unix time: {epoch!r}") from exc
-    if meta.date is None:
+    if meta.date is None or meta.date.year < 1000:  # dcterms:modified needs a 4-digit year
         return FIXED_EPOCH
     if meta.date.tzinfo is None:
         return meta.date.replace(tzinfo=UTC)
