@@ -55,6 +55,8 @@ ENGLISH = [
     ("one \u2013 two \u2014 three", "one, two, three"),
     ("this\u2014that", "this, that"),
     ("well-known", "well-known"),
+    ("10 - 20 mg", "10 to 20 milligrams"),
+    ("5 - 3 = 2", "5 - 3 equals 2"),
     # the text's own brackets are never phoneme input
     ("see [[note]]", "see [ [note] ]"),
 ]

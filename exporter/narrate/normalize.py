@@ -28,8 +28,9 @@ _PHONE = re.compile(
     r"(?<![\w.\-\u2013])(?:\(\d{3}\) ?|\d{3}[-.])?\d{3}-\d{4}(?![\w\-\u2013]|[.,]\d)"
 )
 _RANGE = re.compile(
-    r"(?<![\w.,/:\-\u2010\u2013])(\d+(?:\.\d+)?)(?:\s?\u2013\s?|[-\u2010])(\d+(?:\.\d+)?)"
-    r"(?!\d|[.,]\d|[-\u2010\u2013/]\d)"
+    r"(?<![\w.,/:\-\u2010\u2013])(\d+(?:\.\d+)?)"
+    r"(?:\s?\u2013\s?|[-\u2010]| [-\u2010] )"  # "5-20", "8 \u2013 12", "10 - 20"
+    r"(\d+(?:\.\d+)?)(?!\d|[.,]\d|[-\u2010\u2013/]\d)"
 )
 _YEAR = re.compile(r"(?<![\w.,$€£#:/])(?<!\d[-\u2013])(\d{4})(['\u2019]?s)?(?!\w|[.,]\d)")
 _CAPS = re.compile(r"(?<![\w.])([A-Z]{2,})(['\u2019][A-Z]{1,2}|['\u2019]s|s)?(?!\w)")
@@ -37,8 +38,11 @@ _NUMBER_HYPHEN = re.compile(r"(?<=\d)[-\u2010](?=[a-z])")
 _HYPHENS = ("-", "\u2010")
 _CONSONANT_RUN = re.compile(r"[^aeiouy]{5}|^[^aeiouy]+$")
 _SPACES = re.compile(r"\s+")
-# A hyphen or dash with space around it, between words: "studied - opiates" (a pause).
-_SPACED_DASH = re.compile(r"(?<=[\w)\]\"\u201d'])\s+[-\u2010\u2013\u2014]+\s+(?=[\w(\"\u201c'])")
+# A hyphen or dash with space around it, between words: "studied - opiates" (a pause);
+# not between numbers ("10 - 20 mg" is a range, "5 - 3" a sum).
+_SPACED_DASH = re.compile(
+    r"(?:(?<=[^\W\d_])|(?<=[)\]\"\u201d']))\s+[-\u2010\u2013\u2014]+\s+(?=[^\W\d_]|[(\"\u201c'])"
+)
 # An em dash between words without spaces: "studied\u2014opiates".
 _GLUED_DASH = re.compile(r"(?<=[^\W\d])\u2014(?=[^\W\d])")
 # Phonemes followed by a possessive: "[[m@m'anti:n]]'s" is "[[m@m'anti:nz]]".
