@@ -3,26 +3,39 @@
 from __future__ import annotations
 
 import contextlib
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from exporter import log
 from exporter.atomic import write_atomic
 from exporter.errors import AudioError
 from exporter.model.book import Book
+from exporter.narrate import loudness
 from exporter.narrate.cache import AudioCache
 from exporter.narrate.engines import espeak as tts
 from exporter.narrate.normalize import Lexicon, normalize, speak_url
 from exporter.narrate.script import Script, speech_script
-from exporter.narrate.synthesis import EngineFactory, NarrationStats, narrate, sample_count
+from exporter.narrate.synthesis import (
+    EngineFactory,
+    NarrationStats,
+    narrate,
+    read_pcm,
+    sample_count,
+)
 from exporter.narrate.timeline import Timeline, build_timeline, webvtt
-from exporter.write.audio.assemble import AudioTags, ChapterMark, assemble_audiobook
+from exporter.write.audio.assemble import AudioTags, ChapterMark, assemble_audiobook, decode_pcm
+from exporter.write.audio.common import failures
 from exporter.write.audio.segments import EarlyEncoder, encode_missing, segment_jobs
 from exporter.write.epub.pages import chapter_file_name
 from exporter.write.epub.plan import MediaOverlayDoc
 from exporter.write.epub.smil import chapter_overlay, smil_document
 
 READ_ALONG_AUDIO = "audio/narration.mp3"
+DEFAULT_LOUDNESS = -19.0  # LUFS integrated: audiobook and mono podcast norms
+TRUE_PEAK_LIMIT = -3.0  # dBTP no audiobook file may pass, decoded
+LOUDNESS_TOLERANCE = 1.0  # LU either side of the target
 
 
 @dataclass(frozen=True)
@@ -33,6 +46,10 @@ class Narrated:
     keys: tuple[str, ...]
     timeline: Timeline
     stats: NarrationStats
+    narration_lufs: float  # the narration as synthesized, measured over the whole time line
+    gain_db: float  # the one gain every utterance gets (quantized)
+    ceiling: float  # the true peak (dBTP) the leveled PCM stays under
+    target_lufs: float
 
 
 def book_voice(book: Book, voice: str | None) -> str | None:
@@ -59,6 +76,7 @@ def narrate_book(
     on_done: Callable[[int], None] | None = None,
     on_start: Callable[[int], None] | None = None,
     formats: Sequence[str] = (),
+    target_lufs: float = DEFAULT_LOUDNESS,
 ) -> Narrated:
     """Build the speech script, synthesize what the cache lacks, and lay out the time line.
 
@@ -76,7 +94,10 @@ def narrate_book(
     if formats and texts:
         engine = tts.open_engine(voice_id, rate)  # the same key recipe as narrate() uses
         keys = [cache.key(t, engine.voice, engine.rate, engine.name, engine.version) for t in texts]
-        early = EarlyEncoder(script, keys, engine.sample_rate, cache, formats)
+        early = EarlyEncoder(
+            script, keys, engine.sample_rate, cache, formats, target_lufs=target_lufs,
+            ceiling=loudness.PCM_CEILING_DBTP,
+        )  # fmt: skip
         if jobs == 1:
             factory = lambda _voice, _rate: engine  # noqa: E731 - eSpeak starts once a process
 
@@ -94,7 +115,46 @@ def narrate_book(
         )  # fmt: skip
     lengths = [sample_count(cache, key) for key in result.keys]
     timeline = build_timeline(script, lengths, result.sample_rate)
-    return Narrated(script, tuple(result.keys), timeline, result.stats)
+    measured = book_loudness(timeline, result.keys, cache)
+    ceiling = loudness.PCM_CEILING_DBTP
+    gain = book_gain(timeline, result.keys, cache, measured, target_lufs)
+    return Narrated(
+        script, tuple(result.keys), timeline, result.stats, measured, gain, ceiling, target_lufs
+    )
+
+
+def book_loudness(
+    timeline: Timeline, keys: Sequence[str], cache: AudioCache, gain_db: float | None = None
+) -> float:
+    """The whole narration's integrated loudness (LUFS), read sentence by sentence.
+
+    With `gain_db`, each sentence is measured as the encoders get it: with the gain and the
+    true-peak limiter.
+    """
+    meter = loudness.TimelineMeter(timeline.sample_rate)
+    for cue in timeline.cues:
+        key, ceiling, rate = keys[cue.index], loudness.PCM_CEILING_DBTP, timeline.sample_rate
+        if gain_db is None:
+            pcm = read_pcm(cache, key)
+        else:
+            pcm = loudness.leveled_pcm(cache, key, gain_db, ceiling, rate)
+        meter.add(cue.start, pcm)
+    return meter.loudness(timeline.total)
+
+
+def book_gain(
+    timeline: Timeline, keys: Sequence[str], cache: AudioCache, measured: float, target: float
+) -> float:
+    """The book's one gain: to the target, then corrected once for what the limiter takes off.
+
+    Limiting the peaks of speech lowers its loudness (by ~0.7 LU at -19 LUFS on eSpeak NG),
+    so the narration is measured again as leveled and the gain raised by whole steps to match.
+    """
+    first = loudness.quantized_gain(measured, target)
+    if not math.isfinite(measured):
+        return first
+    leveled = book_loudness(timeline, keys, cache, first)
+    return first + loudness.quantized_gain(leveled, target)
 
 
 def audio_tags(book: Book) -> AudioTags:
@@ -116,7 +176,13 @@ def encode_segments(
 
     The files are in time-line order; the count is how many (segment, format) pairs were encoded.
     """
-    plan = {fmt: segment_jobs(narrated.timeline, narrated.keys, cache, fmt) for fmt in formats}
+    plan = {
+        fmt: segment_jobs(
+            narrated.timeline, narrated.keys, cache, fmt, gain_db=narrated.gain_db,
+            ceiling=narrated.ceiling,
+        )
+        for fmt in formats
+    }  # fmt: skip
     encoded = encode_missing([job for fmt_jobs in plan.values() for job in fmt_jobs], jobs)
     return {fmt: [job.path for job in fmt_jobs] for fmt, fmt_jobs in plan.items()}, encoded
 
@@ -150,6 +216,18 @@ def write_audiobooks(
             total_samples=timeline.total, chapters=chapters, tags=tags,
         )  # fmt: skip
     return [path for _, path in targets]
+
+
+def measure_audiobook(path: Path, target_lufs: float) -> loudness.Loudness:
+    """Decode a written audiobook and measure it; warn when it misses the target or the peak."""
+    with failures(f"cannot measure {path.name}"):
+        rate, chunks = decode_pcm(path)
+        found = loudness.measure(chunks, rate)
+    if abs(found.lufs - target_lufs) > LOUDNESS_TOLERANCE:
+        log.warn("loudness", f"{path.name} measures {found.lufs:.1f} LUFS, not {target_lufs:g} ± 1")
+    if found.true_peak > TRUE_PEAK_LIMIT:
+        log.warn("loudness", f"{path.name} peaks at {found.true_peak:.1f} dBTP, over -3 dBTP")
+    return found
 
 
 def write_transcript(book: Book, narrated: Narrated, path: Path) -> Path:

@@ -40,6 +40,7 @@ def post_fingerprint(path: Path, settings: Settings) -> str:
             settings.read_along,
             settings.voice,
             settings.rate,
+            settings.loudness,
             str(settings.images_dir or ""),
             engine,
         ],

@@ -14,6 +14,7 @@ from exporter.narrate.cache import AudioCache, default_cache_dir
 from exporter.narrate.normalize import Lexicon, load_lexicon
 from exporter.read.post import Post, read_post
 from exporter.run.audiobook import (
+    measure_audiobook,
     narrate_book,
     read_along_overlays,
     write_audiobooks,
@@ -90,6 +91,7 @@ def _narrate(book: Book, lexicon_from: Path, ctx: BuildContext, result: PostResu
         on_done=ctx.reporter.advance,
         on_start=lambda total: ctx.reporter.stage(slug, "narrating sentences", total),
         formats=[fmt for fmt, _ in targets],  # encoded while later sentences are synthesized
+        target_lufs=settings.loudness,
     )
     result.audio_seconds = narrated.timeline.seconds(narrated.timeline.total)
     result.synthesized, result.reused = narrated.stats.synthesized, narrated.stats.reused
@@ -99,6 +101,10 @@ def _narrate(book: Book, lexicon_from: Path, ctx: BuildContext, result: PostResu
             written = write_audiobooks(book, narrated, ctx.cache, targets, settings.jobs)
             ctx.reporter.advance(len(targets))
             result.outputs += [path for path in written if path != scratch]
+            result.narration_lufs, result.gain_db = narrated.narration_lufs, narrated.gain_db
+            for fmt, path in targets:
+                label = "read-along mp3" if path == scratch else fmt
+                result.loudness[label] = measure_audiobook(path, settings.loudness)
         result.outputs.append(write_transcript(book, narrated, names.transcript))
         if settings.read_along:
             mp3 = next(path for fmt, path in targets if fmt == "mp3")

@@ -28,6 +28,7 @@ class Settings:
     anthology: str | None = None
     images_dir: Path | None = None
     strict: bool = False
+    loudness: float = -19.0  # target integrated loudness of every audiobook, LUFS
 
 
 @dataclass(frozen=True)

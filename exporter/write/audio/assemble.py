@@ -15,7 +15,7 @@ audio starts where the time line says, to the sample.
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import BinaryIO, Literal
 
@@ -40,6 +40,7 @@ __all__ = [
     "ChapterMark",
     "assemble_audiobook",
     "codec_signature",
+    "decode_pcm",
     "encode_mp3",
     "encode_segment",
     "probe_duration",
@@ -174,6 +175,12 @@ def read_chapters(path: Path) -> list[tuple[str, float, float]]:
         if path.suffix.lower() == ".mp3":
             return mp3.read_id3_chapters(path)
         return m4b.read_chapters(path)
+
+
+def decode_pcm(path: Path) -> tuple[int, Iterator[bytes]]:
+    """An audiobook's sample rate and its decoded audio (mono s16le chunks), as players hear it."""
+    with failures(f"cannot decode {Path(path).name}"):
+        return m4b.decode_pcm(Path(path))
 
 
 def probe_duration(path: Path) -> float:

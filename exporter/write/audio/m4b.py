@@ -150,6 +150,24 @@ def read_chapters(path: Path) -> list[tuple[str, float, float]]:
     return result
 
 
+def decode_pcm(path: Path) -> tuple[int, Iterator[bytes]]:
+    """A file's sample rate and its audio as mono s16le PCM chunks, decoded as a player does."""
+    with av.open(str(path)) as probe:
+        rate = int(probe.streams.audio[0].sample_rate)
+
+    def chunks() -> Iterator[bytes]:
+        """Decode, convert and yield one frame at a time."""
+        with av.open(str(path)) as container:
+            resampler: Any = av.AudioResampler(format="s16", layout="mono", rate=rate)
+            for frame in container.decode(audio=0):
+                for out in resampler.resample(frame):
+                    yield bytes(out.planes[0])[: 2 * out.samples]
+            for out in resampler.resample(None):
+                yield bytes(out.planes[0])[: 2 * out.samples]
+
+    return rate, chunks()
+
+
 def probe_duration(path: Path) -> float | None:
     """A file's playing time in seconds as FFmpeg reports it (an MP3 net of delay and padding)."""
     with av.open(str(path)) as container:
