@@ -17,7 +17,7 @@ import contextlib
 import hashlib
 import json
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,6 +32,7 @@ from exporter.narrate.synthesis import read_pcm
 GAIN_STEP_DB = 0.5  # the book gain is quantized, so a small edit rarely moves it
 PCM_CEILING_DBTP = -4.5  # lossy encoders raise true peaks: leave margin below -3 dBTP
 LIMITER_VERSION = 1
+GAIN_ROUNDS = 3  # leveled measurements to correct the gain for the limiter
 OVERSAMPLE = 4  # BS.1770-4 Annex 2: 4x; speech has little energy near Nyquist
 _HALF_TAPS = 8  # input samples of FIR context each side of an oversampled point
 _LIMIT_WINDOW_S = 0.005  # look-ahead and release of the limiter, each side of a peak
@@ -223,9 +224,10 @@ def _db(linear: float) -> float:
     return 20.0 * math.log10(linear) if linear > 0 else -math.inf
 
 
-def measure(chunks: Iterable[bytes], sample_rate: int) -> Loudness:
-    """Integrated loudness and true peak of a stream of mono s16le PCM chunks."""
+def measure(chunks: Iterable[bytes], sample_rate: int, *, floats: bool = False) -> Loudness:
+    """Integrated loudness and true peak of a stream of mono s16le (or float32) chunks."""
     meter = LoudnessMeter(sample_rate, peaks=True)
+    decode, width = (_floats, 4) if floats else (samples_of, 2)
     pending: list[bytes] = []
     size = 0
     for chunk in chunks:  # decoders give ~1000 samples at a time: measure ~3 s at once
@@ -233,12 +235,17 @@ def measure(chunks: Iterable[bytes], sample_rate: int) -> Loudness:
         size += len(chunk)
         if size >= _MEASURE_BYTES:
             data = b"".join(pending)
-            cut = len(data) - len(data) % 2
-            meter.add_pcm(data[:cut])
+            cut = len(data) - len(data) % width
+            meter.add(decode(data[:cut]))
             pending, size = [data[cut:]], len(data) - cut
     data = b"".join(pending)
-    meter.add_pcm(data[: len(data) - len(data) % 2])
+    meter.add(decode(data[: len(data) - len(data) % width]))
     return meter.result()
+
+
+def _floats(data: bytes) -> FloatArray:
+    """Little-endian float32 samples as float64."""
+    return np.frombuffer(data, dtype="<f4").astype(np.float64)
 
 
 def level(pcm: bytes, gain_db: float, ceiling_dbtp: float, sample_rate: int) -> bytes:
@@ -307,14 +314,53 @@ class TimelineMeter:
         self.meter.add_pcm(pcm)
         self.position = start + len(pcm) // 2
 
-    @property
-    def seconds(self) -> float:
-        """How much of the time line has been measured."""
-        return self.position / self.meter.sample_rate
-
     def loudness(self, total: int | None = None) -> float:
         """Integrated loudness so far (LUFS), with silence up to `total` samples when given."""
         if total is not None:
             self.meter.add_silence(total - self.position)
             self.position = max(self.position, total)
         return self.meter.integrated()
+
+
+def timeline_loudness(
+    placed: Sequence[tuple[int, str]], cache: AudioCache, sample_rate: int, *,
+    total: int | None = None, gain_db: float | None = None, ceiling: float = PCM_CEILING_DBTP,
+) -> float:  # fmt: skip
+    """Integrated loudness of sentences (start sample, cache key) laid out on a time line.
+
+    With `gain_db`, each sentence is measured as the encoders get it (`leveled_pcm`).
+    """
+    meter = TimelineMeter(sample_rate)
+    for start, key in placed:
+        if gain_db is None:
+            pcm = read_pcm(cache, key)
+        else:
+            pcm = leveled_pcm(cache, key, gain_db, ceiling, sample_rate)
+        meter.add(start, pcm)
+    return meter.loudness(total)
+
+
+def book_gain(
+    placed: Sequence[tuple[int, str]], cache: AudioCache, sample_rate: int, target: float, *,
+    total: int | None = None, ceiling: float = PCM_CEILING_DBTP,
+) -> tuple[float, float]:  # fmt: skip
+    """The narration's loudness as synthesized, and the one gain (dB) that meets the target.
+
+    The gain is quantized, then corrected for what the limiter takes off: limiting the peaks
+    of speech lowers its loudness (about 1 LU at -19 LUFS on eSpeak NG, 2 at -16), so the
+    narration is measured again as leveled and the gain moved by whole steps, until the
+    leveled narration is within half a step of the target (at most GAIN_ROUNDS times).
+    """
+    measured = timeline_loudness(placed, cache, sample_rate, total=total)
+    gain = quantized_gain(measured, target)
+    if not math.isfinite(measured):
+        return measured, gain
+    for _ in range(GAIN_ROUNDS):
+        leveled = timeline_loudness(
+            placed, cache, sample_rate, total=total, gain_db=gain, ceiling=ceiling
+        )
+        step = quantized_gain(leveled, target)
+        if not step:
+            break
+        gain += step
+    return measured, gain

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +20,6 @@ from exporter.narrate.synthesis import (
     EngineFactory,
     NarrationStats,
     narrate,
-    read_pcm,
     sample_count,
 )
 from exporter.narrate.timeline import Timeline, build_timeline, webvtt
@@ -115,46 +113,14 @@ def narrate_book(
         )  # fmt: skip
     lengths = [sample_count(cache, key) for key in result.keys]
     timeline = build_timeline(script, lengths, result.sample_rate)
-    measured = book_loudness(timeline, result.keys, cache)
+    placed = [(cue.start, result.keys[cue.index]) for cue in timeline.cues]
     ceiling = loudness.PCM_CEILING_DBTP
-    gain = book_gain(timeline, result.keys, cache, measured, target_lufs)
+    measured, gain = loudness.book_gain(
+        placed, cache, timeline.sample_rate, target_lufs, total=timeline.total, ceiling=ceiling
+    )
     return Narrated(
         script, tuple(result.keys), timeline, result.stats, measured, gain, ceiling, target_lufs
     )
-
-
-def book_loudness(
-    timeline: Timeline, keys: Sequence[str], cache: AudioCache, gain_db: float | None = None
-) -> float:
-    """The whole narration's integrated loudness (LUFS), read sentence by sentence.
-
-    With `gain_db`, each sentence is measured as the encoders get it: with the gain and the
-    true-peak limiter.
-    """
-    meter = loudness.TimelineMeter(timeline.sample_rate)
-    for cue in timeline.cues:
-        key, ceiling, rate = keys[cue.index], loudness.PCM_CEILING_DBTP, timeline.sample_rate
-        if gain_db is None:
-            pcm = read_pcm(cache, key)
-        else:
-            pcm = loudness.leveled_pcm(cache, key, gain_db, ceiling, rate)
-        meter.add(cue.start, pcm)
-    return meter.loudness(timeline.total)
-
-
-def book_gain(
-    timeline: Timeline, keys: Sequence[str], cache: AudioCache, measured: float, target: float
-) -> float:
-    """The book's one gain: to the target, then corrected once for what the limiter takes off.
-
-    Limiting the peaks of speech lowers its loudness (by ~0.7 LU at -19 LUFS on eSpeak NG),
-    so the narration is measured again as leveled and the gain raised by whole steps to match.
-    """
-    first = loudness.quantized_gain(measured, target)
-    if not math.isfinite(measured):
-        return first
-    leveled = book_loudness(timeline, keys, cache, first)
-    return first + loudness.quantized_gain(leveled, target)
 
 
 def audio_tags(book: Book) -> AudioTags:
@@ -222,7 +188,7 @@ def measure_audiobook(path: Path, target_lufs: float) -> loudness.Loudness:
     """Decode a written audiobook and measure it; warn when it misses the target or the peak."""
     with failures(f"cannot measure {path.name}"):
         rate, chunks = decode_pcm(path)
-        found = loudness.measure(chunks, rate)
+        found = loudness.measure(chunks, rate, floats=True)
     if abs(found.lufs - target_lufs) > LOUDNESS_TOLERANCE:
         log.warn("loudness", f"{path.name} measures {found.lufs:.1f} LUFS, not {target_lufs:g} ± 1")
     if found.true_peak > TRUE_PEAK_LIMIT:

@@ -178,7 +178,7 @@ def read_chapters(path: Path) -> list[tuple[str, float, float]]:
 
 
 def decode_pcm(path: Path) -> tuple[int, Iterator[bytes]]:
-    """An audiobook's sample rate and its decoded audio (mono s16le chunks), as players hear it."""
+    """An audiobook's sample rate and decoded audio (mono float32 chunks), as players hear it."""
     with failures(f"cannot decode {Path(path).name}"):
         return m4b.decode_pcm(Path(path))
 

@@ -151,19 +151,20 @@ def read_chapters(path: Path) -> list[tuple[str, float, float]]:
 
 
 def decode_pcm(path: Path) -> tuple[int, Iterator[bytes]]:
-    """A file's sample rate and its audio as mono s16le PCM chunks, decoded as a player does."""
+    """A file's sample rate and its audio as mono float32 chunks, decoded as a player does."""
     with av.open(str(path)) as probe:
         rate = int(probe.streams.audio[0].sample_rate)
 
     def chunks() -> Iterator[bytes]:
-        """Decode, convert and yield one frame at a time."""
+        """Decode and yield one frame at a time (converted only if not mono float already)."""
         with av.open(str(path)) as container:
-            resampler: Any = av.AudioResampler(format="s16", layout="mono", rate=rate)
+            resampler: Any = av.AudioResampler(format="flt", layout="mono", rate=rate)
             for frame in container.decode(audio=0):
+                if frame.format.name in ("flt", "fltp") and frame.layout.nb_channels == 1:
+                    yield bytes(frame.planes[0])[: 4 * frame.samples]
+                    continue
                 for out in resampler.resample(frame):
-                    yield bytes(out.planes[0])[: 2 * out.samples]
-            for out in resampler.resample(None):
-                yield bytes(out.planes[0])[: 2 * out.samples]
+                    yield bytes(out.planes[0])[: 4 * out.samples]
 
     return rate, chunks()
 

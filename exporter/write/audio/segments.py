@@ -34,7 +34,6 @@ from exporter.errors import AudioError
 from exporter.narrate import loudness
 from exporter.narrate.cache import AudioCache
 from exporter.narrate.script import Script
-from exporter.narrate.synthesis import read_pcm
 from exporter.narrate.timeline import GRID, LEAD, TAIL, Cue, Layout, Segment, Timeline
 from exporter.workers import worker_context
 from exporter.write.audio.assemble import codec_signature, encode_segment, unfed_tail
@@ -237,7 +236,6 @@ class EarlyEncoder:
         self.formats = list(formats)
         self.layout = Layout(sample_rate)
         self.target_lufs, self.ceiling = target_lufs, ceiling
-        self.meter = loudness.TimelineMeter(sample_rate)
         self.gain_db: float | None = None
         self.held: list[Segment] = []  # segments closed before the gain was chosen
         self.jobs: queue.SimpleQueue[SegmentJob | None] = queue.SimpleQueue()
@@ -273,18 +271,25 @@ class EarlyEncoder:
             if info is None:
                 return
             closed = self.layout.add(utterances[placed], info[1], last=placed == final)
-            if self.gain_db is None:
-                pcm = read_pcm(self.cache, self.keys[placed])
-                self.meter.add(self.layout.cues[placed].start, pcm)
-                if self.meter.seconds >= PROVISIONAL_SECONDS:
-                    self.gain_db = loudness.quantized_gain(self.meter.loudness(), self.target_lufs)
             placed += 1
+            heard = self.layout.cues[-1].end / self.layout.sample_rate
+            if self.gain_db is None and heard >= PROVISIONAL_SECONDS:
+                self.gain_db = self._provisional_gain()
             if closed is not None:
                 self.held.append(closed)
             if self.gain_db is not None:
                 for segment in self.held:
                     self._queue(segment, self.gain_db)
                 self.held.clear()
+
+    def _provisional_gain(self) -> float:
+        """The book gain as measured on the sentences laid out so far."""
+        placed = [(cue.start, self.keys[cue.index]) for cue in self.layout.cues]
+        rate = self.layout.sample_rate
+        _, gain = loudness.book_gain(
+            placed, self.cache, rate, self.target_lufs, ceiling=self.ceiling
+        )
+        return gain
 
     def _queue(self, segment: Segment, gain_db: float) -> None:
         """Queue a closed segment in every format."""
