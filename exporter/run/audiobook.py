@@ -24,7 +24,7 @@ from exporter.narrate.synthesis import (
 )
 from exporter.narrate.timeline import Timeline, build_timeline, webvtt
 from exporter.write.audio.assemble import AudioTags, ChapterMark, assemble_audiobook, decode_pcm
-from exporter.write.audio.common import failures
+from exporter.write.audio.common import Cover, failures
 from exporter.write.audio.segments import EarlyEncoder, encode_missing, segment_jobs
 from exporter.write.epub.pages import chapter_file_name
 from exporter.write.epub.plan import MediaOverlayDoc
@@ -132,6 +132,7 @@ def audio_tags(book: Book) -> AudioTags:
         album=meta.site or meta.title,
         date=meta.date.date().isoformat() if meta.date else None,
         language=meta.language,
+        cover=Cover(book.cover.data, book.cover.media_type) if book.cover else None,
     )
 
 

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from exporter import log
+from exporter.atomic import write_atomic
+from exporter.clean.images import featured_image
 from exporter.errors import ExporterError, NotAPost, PostError
 from exporter.log import LogMessage
-from exporter.model.book import Book
+from exporter.model.book import Book, Resource
 from exporter.model.text import word_count
 from exporter.narrate.cache import AudioCache, default_cache_dir
 from exporter.narrate.normalize import Lexicon, load_lexicon
@@ -24,8 +27,11 @@ from exporter.run.load import book_from_post, load_book
 from exporter.run.progress import Reporter
 from exporter.run.report import PostResult
 from exporter.run.settings import Settings, Source, lexicon_files
+from exporter.write.cover import MEDIA_TYPE, CoverText, render_cover
 from exporter.write.epub.package import write_epub
 from exporter.write.outputs import Outputs
+
+COVER_HREF = "cover.jpg"  # beside the text, never where embedded images go (images/)
 
 
 @dataclass
@@ -115,6 +121,24 @@ def _narrate(book: Book, lexicon_from: Path, ctx: BuildContext, result: PostResu
         scratch.unlink(missing_ok=True)
 
 
+def with_cover(book: Book, images_dir: Path | None, path: Path) -> Book:
+    """Give the book its cover (the featured image from --images, else a generated one).
+
+    The cover is also written beside the book's other files, for download pages and feeds.
+    """
+    meta = book.meta
+    featured = featured_image(images_dir, meta.featured_image, meta.site)
+    if meta.featured_image and images_dir is not None and featured is None:
+        log.warn("cover", f"featured image {meta.featured_image} is not in {images_dir}")
+    date = meta.date.strftime("%-d %B %Y") if meta.date else ""
+    text = CoverText(meta.title, meta.site, date, meta.slug)
+    data, note = render_cover(text, featured)
+    if note:
+        log.warn("cover", note)
+    write_atomic(path, data)
+    return dataclasses.replace(book, cover=Resource(COVER_HREF, MEDIA_TYPE, data))
+
+
 def build_source(source: Source, ctx: BuildContext) -> PostResult:
     """Build one post, collecting its warnings; with --strict a warning fails the post."""
     with log.collecting() as messages:
@@ -139,11 +163,13 @@ def _build_source(source: Source, ctx: BuildContext) -> PostResult:
     post = read
     try:
         book = book_from_post(post, ctx.settings.images_dir)
-        epub_path = Outputs(ctx.settings.out_dir, book.meta.slug).epub
-        write_epub(book, epub_path)
+        names = Outputs(ctx.settings.out_dir, book.meta.slug)
+        book = with_cover(book, ctx.settings.images_dir, names.cover)
+        write_epub(book, names.epub)
     except ExporterError as exc:
         return PostResult(source.path, "failed", str(exc))
-    result = PostResult(source.path, "built", outputs=[epub_path], words=word_count(book))
+    outputs = [names.epub, names.cover]
+    result = PostResult(source.path, "built", outputs=outputs, words=word_count(book))
     if ctx.settings.narrate:
         try:
             _narrate(book, post.path, ctx, result)
@@ -170,12 +196,14 @@ def _build_anthology(
     try:
         books = [load_book(path, ctx.settings.images_dir) for path in posts]
         book = make_anthology(title, slug, books)
-        epub_path = Outputs(ctx.settings.out_dir, slug).epub
+        names = Outputs(ctx.settings.out_dir, slug)
+        book = with_cover(book, None, names.cover)
         ctx.reporter.stage(slug, "writing the anthology EPUB", 1)
-        write_epub(book, epub_path)
+        write_epub(book, names.epub)
     except ExporterError as exc:
         return PostResult(label, "failed", f"{label}: {exc}")
-    result = PostResult(label, "built", outputs=[epub_path], words=word_count(book))
+    outputs = [names.epub, names.cover]
+    result = PostResult(label, "built", outputs=outputs, words=word_count(book))
     if ctx.settings.narrate:
         try:
             _narrate(book, posts[0], ctx, result)

@@ -29,6 +29,11 @@ class Outputs:
         return self._named(".read-along.epub")
 
     @property
+    def cover(self) -> Path:
+        """The cover image (JPEG, 1400x1400), for download pages and podcast feeds."""
+        return self._named(".cover.jpg")
+
+    @property
     def transcript(self) -> Path:
         """The WebVTT transcript of what is spoken."""
         return self._named(".vtt")
@@ -46,7 +51,8 @@ class Outputs:
 
     def every_name(self) -> tuple[str, ...]:
         """The names of every file this book could write, for clash checks."""
-        paths = (self.epub, self.read_along, self.transcript, *map(self.audiobook, AUDIO_FORMATS))
+        paths: tuple[Path, ...] = (self.epub, self.read_along, self.transcript, self.cover)
+        paths += tuple(self.audiobook(fmt) for fmt in AUDIO_FORMATS)
         return tuple(p.name for p in paths)
 
 

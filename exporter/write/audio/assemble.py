@@ -1,9 +1,10 @@
 """Package narrated PCM as audiobooks: m4b (AAC via PyAV) or mp3 (lameenc + mutagen ID3 chapters).
 
-With `mp3.py` and `m4b.py`, the only modules importing av, lameenc and mutagen; never a system
-ffmpeg. Audio is encoded in *segments*: PCM is streamed into an encoder chunk by chunk and its
-packets into a segment file; a book is assembled from its segment files in order (frames copied,
-or packets muxed, never decoded again) into `.<name>.part`, renamed into place when whole.
+With `m4b.py`, `mp3.py` and `tags.py`, the only modules importing av, lameenc and mutagen;
+never a system ffmpeg. Audio is encoded in *segments*: PCM is streamed into an encoder chunk
+by chunk and its packets into a segment file; a book is assembled from its segment files in
+order (frames copied, or packets muxed, never decoded again) into `.<name>.part`, renamed into
+place when whole.
 Memory stays flat: one chunk of PCM, one packet, one copy buffer at a time.
 
 A segment that is not the book's last must span exactly `extent` samples of the time line (a
@@ -21,6 +22,7 @@ from typing import BinaryIO, Literal
 
 from exporter.errors import AudioError
 from exporter.write.audio import m4b, mp3
+from exporter.write.audio import tags as tagging
 from exporter.write.audio.common import (
     AudioTags,
     ChapterMark,
@@ -123,10 +125,12 @@ def assemble_audiobook(
     with atomic_output(Path(path)) as part, failures(f"could not write {path.name}"):
         if kind == "m4b":
             m4b.write_m4b(part, found, sample_rate, spans, tags)
+            if tags.cover is not None:
+                tagging.add_mp4_cover(part, tags.cover)
         else:
             with open(part, "wb") as out:
                 mp3.write_mp3(out, found)
-            mp3.write_id3(part, spans, sample_rate, tags)
+            tagging.write_id3(part, spans, sample_rate, tags)
 
 
 def write_audiobook(
@@ -173,7 +177,7 @@ def read_chapters(path: Path) -> list[tuple[str, float, float]]:
     path = Path(path)
     with failures(f"cannot read chapters of {path.name}"):
         if path.suffix.lower() == ".mp3":
-            return mp3.read_id3_chapters(path)
+            return tagging.read_id3_chapters(path)
         return m4b.read_chapters(path)
 
 
