@@ -92,7 +92,5 @@ def test_featured_image_from_images_folder_becomes_the_cover(tmp_path: Path) -> 
     )
     out = tmp_path / "out"
     assert main(["build", str(post), "-o", str(out), "--no-audio", "--images", str(images)]) == 0
-    red, _, blue = (
-        opened((out / "featured.cover.jpg").read_bytes()).resize((1, 1)).getpixel((0, 0))
-    )
+    red, _, blue = opened((out / "featured.cover.jpg").read_bytes()).resize((1, 1)).getpixel((0, 0))
     assert blue > 200 and red < 40
