@@ -60,7 +60,8 @@ def speechlike(seconds: float, seed: int = 1) -> np.ndarray:
     n = int(seconds * RATE)
     t = np.arange(n) / RATE
     envelope = np.abs(np.sin(2 * np.pi * 3.0 * t)) ** 4
-    return 0.3 * rng.standard_normal(n) * envelope
+    burst: np.ndarray = 0.3 * rng.standard_normal(n) * envelope
+    return burst
 
 
 def test_streaming_meter_matches_pyloudnorm() -> None:
