@@ -45,6 +45,17 @@ def _jobs(value: str) -> int:
     return number
 
 
+def _lufs(text: str) -> float:
+    """Parse --loudness: a target in LUFS a speech audiobook can reach (-30 to -10)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not -30.0 <= value <= -10.0:
+        raise argparse.ArgumentTypeError(f"{text} LUFS is outside -30 to -10")
+    return value
+
+
 def _formats(value: str) -> tuple[str, ...]:
     """Parse --audio-format: a comma-separated subset of m4b and mp3, or 'none'."""
     names = tuple(dict.fromkeys(v.strip().lower() for v in value.split(",") if v.strip()))
@@ -164,6 +175,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     audio.add_argument("--rate", type=int, help="speaking rate in words per minute (default 200)")
     audio.add_argument(
+        "--loudness",
+        type=_lufs,
+        default=-19.0,
+        metavar="LUFS",
+        help="integrated loudness of every audiobook, -30 to -10 LUFS (default -19; "
+        "true peaks stay at or below -3 dBTP)",
+    )
+    audio.add_argument(
         "--lexicon",
         type=Path,
         action="append",
@@ -258,6 +277,7 @@ def _build(args: argparse.Namespace) -> int:
         dates=args.dates,
         base_url=args.base_url,
         debug=args.debug,
+        loudness=args.loudness,
     )
     if args.language and not settings.language:
         raise UsageError(f"--language {args.language}: not a language tag such as es or en-GB")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import shutil
 import tracemalloc
@@ -15,6 +16,7 @@ import numpy as np
 import pytest
 
 from exporter.errors import AudioError
+from exporter.narrate import loudness
 from exporter.narrate import timeline as timeline_module
 from exporter.narrate.cache import AudioCache
 from exporter.narrate.script import Script, Utterance
@@ -23,6 +25,7 @@ from exporter.narrate.timeline import GRID, build_timeline
 from exporter.run.audiobook import Narrated, encode_segments, narrate_book
 from exporter.run.lexicons import load_lexicon
 from exporter.run.load import load_book
+from exporter.write.audio import segments as segments_module
 from exporter.write.audio.assemble import (
     ChapterMark,
     assemble_audiobook,
@@ -32,7 +35,7 @@ from exporter.write.audio.assemble import (
     unfed_tail,
 )
 from exporter.write.audio.common import AudioTags, read_segment
-from exporter.write.audio.segments import EarlyEncoder, encode_job, segment_jobs
+from exporter.write.audio.segments import EarlyEncoder, SegmentJob, encode_job, segment_jobs
 
 from .conftest import SEED, Built
 
@@ -93,7 +96,17 @@ def make_book(cache: AudioCache, seeds: list[int]) -> Narrated:
         lengths.append(len(pcm))
     script = Script(tuple(utterances), ("First", "Second"))
     timeline = build_timeline(script, lengths, RATE)
-    return Narrated(script, tuple(keys), timeline, NarrationStats(len(seeds), 0, 0, 0, 0.0))
+    stats = NarrationStats(len(seeds), 0, 0, 0, 0.0)
+    ceiling = loudness.PCM_CEILING_DBTP
+    return Narrated(script, tuple(keys), timeline, stats, -20.0, 1.5, ceiling, -19.0)
+
+
+def jobs_of(narrated: Narrated, cache: AudioCache, fmt: str) -> list[SegmentJob]:
+    """The segment jobs of a narration at its own gain."""
+    return segment_jobs(
+        narrated.timeline, narrated.keys, cache, fmt, gain_db=narrated.gain_db,
+        ceiling=narrated.ceiling,
+    )  # fmt: skip
 
 
 def write_books(narrated: Narrated, cache: AudioCache, folder: Path, jobs: int = 1) -> int:
@@ -136,6 +149,7 @@ def short_segments() -> Iterator[None]:
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(timeline_module, "MIN_SECONDS", 2.0)
         patch.setattr(timeline_module, "MAX_SECONDS", 3.0)
+        patch.setattr(segments_module, "PROVISIONAL_SECONDS", 2.0)
         yield
 
 
@@ -236,7 +250,7 @@ def test_parallel_encoding_gives_the_same_segments(encoded_book: Book, tmp_path:
         segments, encoded = encode_segments(narrated, fresh, ["m4b", "mp3"], 2)
     assert encoded == 2 * len(narrated.timeline.segments)
     for fmt, paths in segments.items():
-        jobs = segment_jobs(narrated.timeline, narrated.keys, cache, fmt)
+        jobs = jobs_of(narrated, cache, fmt)
         for job, path in zip(jobs, paths, strict=True):
             assert path.read_bytes() == job.path.read_bytes()
 
@@ -246,13 +260,19 @@ def test_early_encoder_follows_the_narration(short_segments: None, tmp_path: Pat
     source = AudioCache(tmp_path / "source")
     narrated = make_book(source, list(range(200, 230)))
     cache = AudioCache(tmp_path / "cache")
-    with EarlyEncoder(narrated.script, narrated.keys, RATE, cache, ["mp3"]) as early:
+    early_encoder = EarlyEncoder(
+        narrated.script, narrated.keys, RATE, cache, ["mp3"], target_lufs=-19.0,
+        ceiling=narrated.ceiling,
+    )  # fmt: skip
+    with early_encoder as early:
         for key in narrated.keys:
             pcm = source.get(key)
             assert pcm is not None
             cache.put(key, pcm, RATE)
             early.advance()
-    jobs = segment_jobs(narrated.timeline, narrated.keys, cache, "mp3")
+    assert early.gain_db is not None
+    narrated = dataclasses.replace(narrated, gain_db=early.gain_db)
+    jobs = jobs_of(narrated, cache, "mp3")
     done = [job.path.is_file() for job in jobs]
     assert any(done) and not done[-1]  # the last segment is left for write_audiobooks
     _, encoded = encode_segments(narrated, cache, ["mp3"], 1)
@@ -313,7 +333,7 @@ def test_two_writers_of_one_segment_do_not_collide(tmp_path: Path) -> None:
     """Two builds encoding the same segment at once both succeed and leave one whole file."""
     cache = AudioCache(tmp_path / "cache")
     narrated = make_book(cache, [4, 5, 6, 7])
-    job = segment_jobs(narrated.timeline, narrated.keys, cache, "m4b")[0]
+    job = jobs_of(narrated, cache, "m4b")[0]
     with ThreadPoolExecutor(2) as pool:
         list(pool.map(encode_job, [job, job]))
     assert read_segment(job.path) is not None
@@ -343,5 +363,5 @@ def test_narrate_book_encodes_while_it_narrates(built: Built, tmp_path: Path) ->
         formats=["mp3"],
     )  # fmt: skip
     assert narrated.stats.synthesized == 0
-    jobs = segment_jobs(narrated.timeline, narrated.keys, cache, "mp3")
-    assert any(job.path.is_file() for job in jobs)
+    jobs = jobs_of(narrated, cache, "mp3")
+    assert any(job.path.is_file() for job in jobs)  # the provisional gain was the final one

@@ -90,6 +90,15 @@ def find_image(images_dir: Path, path: str) -> bytes | None:
     return None
 
 
+def featured_image(images_dir: Path | None, src: str, site: str) -> bytes | None:
+    """The post's featured image from the --images folder, or None (never fetched)."""
+    path = site_path(src, site) if images_dir is not None and src else None
+    if images_dir is None or path is None:
+        return None
+    data = find_image(images_dir, path)
+    return data if data is not None and sniff(data) is not None else None
+
+
 class _Collector:
     """Turns figure addresses into book resources, one resource per distinct image."""
 

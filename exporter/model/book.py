@@ -182,6 +182,7 @@ class Metadata:
     source_url: str | None = None
     description: str = ""
     site: str = ""
+    featured_image: str = ""  # address of the post's featured image, as the front matter gives it
 
 
 @dataclass(frozen=True)
@@ -211,6 +212,7 @@ class Book:
     chapters: tuple[Chapter, ...]
     resources: tuple[Resource, ...] = ()
     parts: tuple[Part, ...] = ()
+    cover: Resource | None = None  # the cover image; the EPUB, m4b and mp3 all carry it
 
 
 def repeats_title(book: Book, chapter: Chapter) -> bool:

@@ -34,6 +34,7 @@ _SPACES = re.compile(r"\s+")
 _DATE_PREFIX = re.compile(r"^\d{4}-\d{2}-\d{2}-")
 _TAG = re.compile(r"<[^>]*>")
 _RESERVED = re.compile(r"^(con|prn|aux|nul|com[0-9]|lpt[0-9])$")
+FEATURED_IMAGE_KEYS = ("featured_image", "post_thumbnail", "thumbnail", "image")
 
 
 @dataclass(frozen=True)
@@ -201,6 +202,7 @@ def post_metadata(path: Path, fields: dict[str, Any]) -> Metadata:
         source_url=permalink or None,
         description=_excerpt(_scalar(fields.get("post_excerpt"))),
         site=site,
+        featured_image=_featured_image(fields),
     )
 
 
@@ -219,6 +221,20 @@ def _valid_url(url: str) -> str:
     if parses(url):
         return url
     log.warn("bad-permalink", f"the permalink is not a valid URL and was ignored: {url!r:.80}")
+    return ""
+
+
+def _featured_image(fields: dict[str, Any]) -> str:
+    """The first image address among the front-matter keys that name a featured image.
+
+    `_thumbnail_id` is only an attachment number, which no exported file maps to an image,
+    so it is not used.
+    """
+    for name in FEATURED_IMAGE_KEYS:
+        found = fields.get(name)
+        value = _scalar(found[0] if isinstance(found, list) and len(found) == 1 else found)
+        if value and not value.isdigit():
+            return value
     return ""
 
 

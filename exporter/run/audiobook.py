@@ -11,6 +11,7 @@ from exporter import log
 from exporter.atomic import write_atomic
 from exporter.errors import AudioError
 from exporter.model.book import Book
+from exporter.narrate import loudness
 from exporter.narrate.cache import AudioCache
 from exporter.narrate.engines import espeak as tts
 from exporter.narrate.lexicon import Lexicon
@@ -18,7 +19,8 @@ from exporter.narrate.normalize import engine_text, normalize, speak_url
 from exporter.narrate.script import Script, speech_script
 from exporter.narrate.synthesis import EngineFactory, NarrationStats, narrate, sample_count
 from exporter.narrate.timeline import Timeline, build_timeline
-from exporter.write.audio.assemble import AudioTags, ChapterMark, assemble_audiobook
+from exporter.write.audio.assemble import AudioTags, ChapterMark, assemble_audiobook, decode_pcm
+from exporter.write.audio.common import Cover, failures
 from exporter.write.audio.segments import EarlyEncoder, encode_missing, segment_jobs
 from exporter.write.epub.pages import chapter_file_name
 from exporter.write.epub.plan import MediaOverlayDoc
@@ -26,6 +28,9 @@ from exporter.write.epub.smil import chapter_overlay, smil_document
 from exporter.write.vtt import webvtt
 
 READ_ALONG_AUDIO = "audio/narration.mp3"
+DEFAULT_LOUDNESS = -19.0  # LUFS integrated: audiobook and mono podcast norms
+TRUE_PEAK_LIMIT = -3.0  # dBTP no audiobook file may pass, decoded
+LOUDNESS_TOLERANCE = 1.0  # LU either side of the target
 
 
 @dataclass(frozen=True)
@@ -36,6 +41,10 @@ class Narrated:
     keys: tuple[str, ...]
     timeline: Timeline
     stats: NarrationStats
+    narration_lufs: float  # the narration as synthesized, measured over the whole time line
+    gain_db: float  # the one gain every utterance gets (quantized)
+    ceiling: float  # the true peak (dBTP) the leveled PCM stays under
+    target_lufs: float
 
 
 def book_voice(book: Book, voice: str | None) -> str | None:
@@ -66,6 +75,7 @@ def narrate_book(
     on_done: Callable[[int], None] | None = None,
     on_start: Callable[[int], None] | None = None,
     formats: Sequence[str] = (),
+    target_lufs: float = DEFAULT_LOUDNESS,
 ) -> Narrated:
     """Build the speech script, synthesize what the cache lacks, and lay out the time line.
 
@@ -85,7 +95,10 @@ def narrate_book(
     if formats and texts:
         engine = tts.open_engine(voice_id, rate)  # the same key recipe as narrate() uses
         keys = [cache.key(t, engine.voice, engine.rate, engine.name, engine.version) for t in texts]
-        early = EarlyEncoder(script, keys, engine.sample_rate, cache, formats)
+        early = EarlyEncoder(
+            script, keys, engine.sample_rate, cache, formats, target_lufs=target_lufs,
+            ceiling=loudness.PCM_CEILING_DBTP,
+        )  # fmt: skip
         if jobs == 1:
             factory = lambda _voice, _rate: engine  # noqa: E731 - eSpeak starts once a process
 
@@ -103,7 +116,14 @@ def narrate_book(
         )  # fmt: skip
     lengths = [sample_count(cache, key) for key in result.keys]
     timeline = build_timeline(script, lengths, result.sample_rate)
-    return Narrated(script, tuple(result.keys), timeline, result.stats)
+    placed = [(cue.start, result.keys[cue.index]) for cue in timeline.cues]
+    ceiling = loudness.PCM_CEILING_DBTP
+    measured, gain = loudness.book_gain(
+        placed, cache, timeline.sample_rate, target_lufs, total=timeline.total, ceiling=ceiling
+    )
+    return Narrated(
+        script, tuple(result.keys), timeline, result.stats, measured, gain, ceiling, target_lufs
+    )
 
 
 def audio_tags(book: Book) -> AudioTags:
@@ -115,6 +135,7 @@ def audio_tags(book: Book) -> AudioTags:
         album=meta.site or meta.title,
         date=meta.date.date().isoformat() if meta.date else None,
         language=meta.language,
+        cover=Cover(book.cover.data, book.cover.media_type) if book.cover else None,
     )
 
 
@@ -125,7 +146,13 @@ def encode_segments(
 
     The files are in time-line order; the count is how many (segment, format) pairs were encoded.
     """
-    plan = {fmt: segment_jobs(narrated.timeline, narrated.keys, cache, fmt) for fmt in formats}
+    plan = {
+        fmt: segment_jobs(
+            narrated.timeline, narrated.keys, cache, fmt, gain_db=narrated.gain_db,
+            ceiling=narrated.ceiling,
+        )
+        for fmt in formats
+    }  # fmt: skip
     encoded = encode_missing([job for fmt_jobs in plan.values() for job in fmt_jobs], jobs)
     return {fmt: [job.path for job in fmt_jobs] for fmt, fmt_jobs in plan.items()}, encoded
 
@@ -159,6 +186,18 @@ def write_audiobooks(
             total_samples=timeline.total, chapters=chapters, tags=tags,
         )  # fmt: skip
     return [path for _, path in targets]
+
+
+def measure_audiobook(path: Path, target_lufs: float) -> loudness.Loudness:
+    """Decode a written audiobook and measure it; warn when it misses the target or the peak."""
+    with failures(f"cannot measure {path.name}"):
+        rate, chunks = decode_pcm(path)
+        found = loudness.measure(chunks, rate, floats=True)
+    if abs(found.lufs - target_lufs) > LOUDNESS_TOLERANCE:
+        log.warn("loudness", f"{path.name} measures {found.lufs:.1f} LUFS, not {target_lufs:g} ± 1")
+    if found.true_peak > TRUE_PEAK_LIMIT:
+        log.warn("loudness", f"{path.name} peaks at {found.true_peak:.1f} dBTP, over -3 dBTP")
+    return found
 
 
 def write_transcript(book: Book, narrated: Narrated, path: Path) -> Path:

@@ -45,6 +45,7 @@ def post_fingerprint(path: Path, settings: Settings, slug: str = "") -> str:
             settings.read_along,
             settings.voice,
             settings.rate,
+            settings.loudness,
             str(settings.images_dir or ""),
             engine,
             settings.language,

@@ -7,15 +7,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from exporter import log
+from exporter.atomic import write_atomic
+from exporter.clean.images import featured_image
 from exporter.errors import EmptyPostError, ExporterError, NotAPost, PostError
 from exporter.log import LogMessage
-from exporter.model.book import Book
+from exporter.model.book import Book, Resource
+from exporter.model.language import long_date
 from exporter.model.text import word_count
 from exporter.narrate.cache import AudioCache, default_cache_dir
 from exporter.narrate.lexicon import Lexicon
 from exporter.read.post import Post, read_post
 from exporter.run.audiobook import (
     Narrated,
+    measure_audiobook,
     narrate_book,
     read_along_overlays,
     write_audiobooks,
@@ -28,6 +32,7 @@ from exporter.run.progress import Reporter
 from exporter.run.report import NOT_A_POST, PostResult
 from exporter.run.sandbox import failure
 from exporter.run.settings import Settings, Source, lexicon_files
+from exporter.write.cover import MEDIA_TYPE, CoverText, render_cover
 from exporter.write.epub.package import write_epub
 from exporter.write.outputs import Outputs
 from exporter.write.site.card import make_card
@@ -36,6 +41,8 @@ from exporter.write.site.page import write_page
 
 # The engine whose phonemes the lexicon's `pronounce` entries are given in.
 LEXICON_ENGINE = "espeak"
+
+COVER_HREF = "cover.jpg"  # beside the text, never where embedded images go (images/)
 
 
 @dataclass
@@ -97,6 +104,7 @@ def _narrate(book: Book, lexicon_from: Path, ctx: BuildContext, result: PostResu
         on_done=ctx.reporter.advance,
         on_start=lambda total: ctx.reporter.stage(slug, "narrating sentences", total),
         formats=[fmt for fmt, _ in targets],  # encoded while later sentences are synthesized
+        target_lufs=settings.loudness,
     )
     result.audio_seconds = narrated.timeline.seconds(narrated.timeline.total)
     result.synthesized, result.reused = narrated.stats.synthesized, narrated.stats.reused
@@ -106,6 +114,10 @@ def _narrate(book: Book, lexicon_from: Path, ctx: BuildContext, result: PostResu
             written = write_audiobooks(book, narrated, ctx.cache, targets, settings.jobs)
             ctx.reporter.advance(len(targets))
             result.outputs += [path for path in written if path != scratch]
+            result.narration_lufs, result.gain_db = narrated.narration_lufs, narrated.gain_db
+            for fmt, path in targets:
+                label = "read-along mp3" if path == scratch else fmt
+                result.loudness[label] = measure_audiobook(path, settings.loudness)
         result.outputs.append(write_transcript(book, narrated, names.transcript))
         if settings.read_along:
             mp3 = next(path for fmt, path in targets if fmt == "mp3")
@@ -130,7 +142,7 @@ def _web_page(book: Book, ctx: BuildContext, result: PostResult, narrated: Narra
         result.outputs,
         words_shown=result.words,
         audio_seconds=result.audio_seconds,
-        cover=None,  # issue 11: pass the book's cover (Outputs.cover) here once it is written
+        cover=names.cover if names.cover in result.outputs else None,
     )
     result.outputs.append(write_page(names.page, book, card, timeline, titles))
     result.card = card
@@ -145,6 +157,24 @@ def _narrate_and_publish(book: Book, lexicon_from: Path, ctx: BuildContext, resu
     except ExporterError as exc:
         result.status = "failed"
         result.reason = f"{label}: narration failed: {exc} (the EPUB was built)"
+
+
+def with_cover(book: Book, images_dir: Path | None, path: Path) -> Book:
+    """Give the book its cover (the featured image from --images, else a generated one).
+
+    The cover is also written beside the book's other files, for download pages and feeds.
+    """
+    meta = book.meta
+    featured = featured_image(images_dir, meta.featured_image, meta.site)
+    if meta.featured_image and images_dir is not None and featured is None:
+        log.warn("cover", f"featured image {meta.featured_image} is not in {images_dir}")
+    date = long_date(meta.date.date(), meta.language) if meta.date else ""
+    text = CoverText(meta.title, meta.site, date, meta.slug)
+    data, note = render_cover(text, featured)
+    if note:
+        log.warn("cover", note)
+    write_atomic(path, data)
+    return dataclasses.replace(book, cover=Resource(COVER_HREF, MEDIA_TYPE, data))
 
 
 def build_source(source: Source, ctx: BuildContext) -> PostResult:
@@ -179,13 +209,15 @@ def _build_source(source: Source, ctx: BuildContext) -> PostResult:
     try:
         site = site_config(post.path, ctx.settings.language, ctx.settings.dates)
         book = book_from_post(post, ctx.settings.images_dir, site)
-        epub_path = Outputs(ctx.settings.out_dir, book.meta.slug).epub
-        write_epub(book, epub_path)
+        names = Outputs(ctx.settings.out_dir, book.meta.slug)
+        book = with_cover(book, ctx.settings.images_dir, names.cover)
+        write_epub(book, names.epub)
     except EmptyPostError as exc:  # nothing a reader could read: not a failure
         return PostResult(source.path, "skipped", str(exc))
     except ExporterError as exc:
         return PostResult(source.path, "failed", str(exc))
-    result = PostResult(source.path, "built", outputs=[epub_path], words=word_count(book))
+    outputs = [names.epub, names.cover]
+    result = PostResult(source.path, "built", outputs=outputs, words=word_count(book))
     _narrate_and_publish(book, post.path, ctx, result, source.path)
     return result
 
@@ -216,12 +248,14 @@ def _build_anthology(
             for path in posts
         ]
         book = make_anthology(title, slug, books)
-        epub_path = Outputs(ctx.settings.out_dir, slug).epub
+        names = Outputs(ctx.settings.out_dir, slug)
+        book = with_cover(book, None, names.cover)
         ctx.reporter.stage(slug, "writing the anthology EPUB", 1)
-        write_epub(book, epub_path)
+        write_epub(book, names.epub)
     except ExporterError as exc:
         return PostResult(label, "failed", f"{label}: {exc}")
-    result = PostResult(label, "built", outputs=[epub_path], words=word_count(book))
+    outputs = [names.epub, names.cover]
+    result = PostResult(label, "built", outputs=outputs, words=word_count(book))
     _narrate_and_publish(book, posts[0], ctx, result, label)
     return result
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
 from exporter.atomic import write_if_changed
 from exporter.errors import brief
+from exporter.narrate.loudness import Loudness
 from exporter.write.site.card import Card
 
 Status = Literal["built", "unchanged", "skipped", "failed"]
@@ -30,6 +32,9 @@ class PostResult:
     warnings: list[str] = field(default_factory=list)
     card: Card | None = None  # what the download page and the feed show of a built book
     trace: str = ""  # the traceback of an unexpected error, kept for --debug
+    narration_lufs: float | None = None  # as synthesized, before the book's gain
+    gain_db: float | None = None
+    loudness: dict[str, Loudness] = field(default_factory=dict)  # by format, decoded output
 
     def line(self) -> str:
         """One line for the user: what was written, or why nothing was."""
@@ -49,6 +54,21 @@ class PostResult:
             "sentences_synthesized": self.synthesized,
             "sentences_reused": self.reused,
             "warnings": self.warnings,
+            "loudness": self._loudness_json(),
+        }
+
+    def _loudness_json(self) -> dict[str, object] | None:
+        """The narration's level, the gain it got, and each decoded audiobook's measurement."""
+        if self.gain_db is None:
+            return None
+        measured = {
+            name: {"lufs": _rounded(found.lufs), "true_peak_dbtp": _rounded(found.true_peak)}
+            for name, found in self.loudness.items()
+        }
+        return {
+            "narration_lufs": _rounded(self.narration_lufs),
+            "gain_db": self.gain_db,
+            "outputs": measured,
         }
 
 
@@ -104,6 +124,11 @@ class Report:
         }
         write_if_changed(path, (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode())
         return path
+
+
+def _rounded(value: float | None) -> float | None:
+    """A level to 0.01 dB; None for an unmeasurable one (silence), as JSON has no -inf."""
+    return None if value is None or not math.isfinite(value) else round(value, 2)
 
 
 def _relative(path: Path, base: Path) -> str:

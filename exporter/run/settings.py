@@ -32,6 +32,7 @@ class Settings:
     dates: str | None = None
     base_url: str | None = None
     debug: bool = False
+    loudness: float = -19.0  # target integrated loudness of every audiobook, LUFS
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,11 @@ class Outputs:
         return self._named(".read-along.epub")
 
     @property
+    def cover(self) -> Path:
+        """The cover image (JPEG, 1400x1400), for download pages and podcast feeds."""
+        return self._named(".cover.jpg")
+
+    @property
     def transcript(self) -> Path:
         """The WebVTT transcript of what is spoken."""
         return self._named(".vtt")
@@ -61,7 +66,8 @@ class Outputs:
     def every_name(self) -> tuple[str, ...]:
         """The names of every file this book could write, for clash checks."""
         audio = map(self.audiobook, AUDIO_FORMATS)
-        paths = (self.epub, self.read_along, self.transcript, *audio, self.page, self.chapters)
+        paths = (self.epub, self.read_along, self.transcript, self.cover, *audio)
+        paths += (self.page, self.chapters)
         return tuple(p.name for p in paths)
 
 

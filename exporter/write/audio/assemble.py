@@ -1,9 +1,10 @@
 """Package narrated PCM as audiobooks: m4b (AAC via PyAV) or mp3 (lameenc + mutagen ID3 chapters).
 
-With `mp3.py` and `m4b.py`, the only modules importing av, lameenc and mutagen; never a system
-ffmpeg. Audio is encoded in *segments*: PCM is streamed into an encoder chunk by chunk and its
-packets into a segment file; a book is assembled from its segment files in order (frames copied,
-or packets muxed, never decoded again) into `.<name>.part`, renamed into place when whole.
+With `m4b.py`, `mp3.py` and `tags.py`, the only modules importing av, lameenc and mutagen;
+never a system ffmpeg. Audio is encoded in *segments*: PCM is streamed into an encoder chunk
+by chunk and its packets into a segment file; a book is assembled from its segment files in
+order (frames copied, or packets muxed, never decoded again) into `.<name>.part`, renamed into
+place when whole.
 Memory stays flat: one chunk of PCM, one packet, one copy buffer at a time.
 
 A segment that is not the book's last must span exactly `extent` samples of the time line (a
@@ -16,12 +17,13 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import BinaryIO, Literal
 
 from exporter.errors import AudioError
 from exporter.write.audio import m4b, mp3
+from exporter.write.audio import tags as tagging
 from exporter.write.audio.common import (
     AudioTags,
     ChapterMark,
@@ -41,6 +43,7 @@ __all__ = [
     "ChapterMark",
     "assemble_audiobook",
     "codec_signature",
+    "decode_pcm",
     "encode_mp3",
     "encode_segment",
     "probe_duration",
@@ -123,10 +126,12 @@ def assemble_audiobook(
     with atomic_output(Path(path)) as part, failures(f"could not write {path.name}"):
         if kind == "m4b":
             m4b.write_m4b(part, found, sample_rate, spans, tags)
+            if tags.cover is not None:
+                tagging.add_mp4_cover(part, tags.cover)
         else:
             with open(part, "wb") as out:
                 mp3.write_mp3(out, found)
-            mp3.write_id3(part, spans, sample_rate, tags)
+            tagging.write_id3(part, spans, sample_rate, tags)
 
 
 def write_audiobook(
@@ -173,8 +178,14 @@ def read_chapters(path: Path) -> list[tuple[str, float, float]]:
     path = Path(path)
     with failures(f"cannot read chapters of {path.name}"):
         if path.suffix.lower() == ".mp3":
-            return mp3.read_id3_chapters(path)
+            return tagging.read_id3_chapters(path)
         return m4b.read_chapters(path)
+
+
+def decode_pcm(path: Path) -> tuple[int, Iterator[bytes]]:
+    """An audiobook's sample rate and decoded audio (mono float32 chunks), as players hear it."""
+    with failures(f"cannot decode {Path(path).name}"):
+        return m4b.decode_pcm(Path(path))
 
 
 def probe_duration(path: Path) -> float:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import struct
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
@@ -37,6 +37,14 @@ class ChapterMark:
 
 
 @dataclass(frozen=True)
+class Cover:
+    """Cover artwork: the image file's bytes and its media type (image/jpeg or image/png)."""
+
+    data: bytes = field(repr=False)
+    mime: str
+
+
+@dataclass(frozen=True)
 class AudioTags:
     """What an audiobook file says about itself."""
 
@@ -45,6 +53,7 @@ class AudioTags:
     album: str
     date: str | None = None
     language: str | None = None
+    cover: Cover | None = None
 
 
 @dataclass(frozen=True)

@@ -150,6 +150,25 @@ def read_chapters(path: Path) -> list[tuple[str, float, float]]:
     return result
 
 
+def decode_pcm(path: Path) -> tuple[int, Iterator[bytes]]:
+    """A file's sample rate and its audio as mono float32 chunks, decoded as a player does."""
+    with av.open(str(path)) as probe:
+        rate = int(probe.streams.audio[0].sample_rate)
+
+    def chunks() -> Iterator[bytes]:
+        """Decode and yield one frame at a time (converted only if not mono float already)."""
+        with av.open(str(path)) as container:
+            resampler: Any = av.AudioResampler(format="flt", layout="mono", rate=rate)
+            for frame in container.decode(audio=0):
+                if frame.format.name in ("flt", "fltp") and frame.layout.nb_channels == 1:
+                    yield bytes(frame.planes[0])[: 4 * frame.samples]
+                    continue
+                for out in resampler.resample(frame):
+                    yield bytes(out.planes[0])[: 4 * out.samples]
+
+    return rate, chunks()
+
+
 def probe_duration(path: Path) -> float | None:
     """A file's playing time in seconds as FFmpeg reports it (an MP3 net of delay and padding)."""
     with av.open(str(path)) as container:

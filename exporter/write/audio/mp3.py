@@ -1,4 +1,4 @@
-"""MP3 audiobooks: LAME (lameenc) segments joined into one gapless file, ID3 chapters (mutagen).
+"""MP3 audiobooks: LAME (lameenc) segments joined into one gapless file (tags: `tags.py`).
 
 MP3 timing: LAME delays the signal 576 samples, an MPEG decoder 529 more (50.1 ms at 22.05 kHz),
 and LAME pads the end to a whole frame, always with at least 576 samples. lameenc writes no
@@ -20,22 +20,18 @@ import shutil
 import struct
 from collections.abc import Iterable, Sequence
 from importlib.metadata import version
-from pathlib import Path
-from typing import Any, BinaryIO
+from typing import BinaryIO
 
 import lameenc
-import mutagen.id3
 
 from exporter.errors import AudioError
-from exporter.write.audio.common import AudioTags, SegmentFile, language_code
+from exporter.write.audio.common import SegmentFile
 
 MP3_KBPS = 64
 LAME_QUALITY = 7  # measured on speech: half the time of q5, SNR 24.6 dB against 22.6 dB
 LAME_ENCODER_DELAY = 576
 TAIL = 2 * LAME_ENCODER_DELAY  # samples of a segment's extent not fed to LAME
 SIGNATURE = f"lameenc {version('lameenc')} {MP3_KBPS}k q{LAME_QUALITY} mono cbr"
-_NO_OFFSET = 0xFFFFFFFF
-_id3: Any = mutagen.id3  # mutagen is only partly typed
 
 _MPEG_VERSION = {0b11: 1, 0b10: 2, 0b00: 25}  # header version bits -> MPEG 1, 2, 2.5
 _RATES = {1: (44100, 48000, 32000), 2: (22050, 24000, 16000), 25: (11025, 12000, 8000)}
@@ -165,70 +161,3 @@ def write_mp3(target: BinaryIO, segments: Sequence[SegmentFile]) -> None:
 def frame_samples(sample_rate: int) -> int:
     """Samples per MP3 frame at a sample rate (MPEG 1 above 32 kHz, else MPEG 2 and 2.5)."""
     return 1152 if sample_rate >= 32000 else 576
-
-
-# ---------------------------------------------------------------- ID3 chapters
-
-
-def write_id3(target: Path, spans: list[tuple[str, int, int]], rate: int, tags: AudioTags) -> None:
-    """Tag an MP3 with title, artist, album and an ordered top-level CTOC of CHAP frames."""
-    id3 = _id3.ID3()
-    texts = {"TIT2": tags.title, "TPE1": tags.artist, "TALB": tags.album, "TCON": "Audiobook"}
-    texts |= {"TDRC": tags.date or "", "TLAN": language_code(tags.language) or ""}
-    for frame_id, value in texts.items():
-        if value:
-            id3.add(getattr(_id3, frame_id)(encoding=3, text=[value]))
-    ids = [f"chp{i:04d}" for i in range(len(spans))]
-    if spans:
-        id3.add(
-            _id3.CTOC(
-                element_id="toc",
-                flags=_id3.CTOCFlags.TOP_LEVEL | _id3.CTOCFlags.ORDERED,
-                child_element_ids=ids,
-                sub_frames=[_id3.TIT2(encoding=3, text=[tags.title])],
-            )
-        )
-    for element_id, (title, start, end) in zip(ids, spans, strict=True):
-        times = {"start_time": round(start * 1000 / rate), "end_time": round(end * 1000 / rate)}
-        offsets = {"start_offset": _NO_OFFSET, "end_offset": _NO_OFFSET}  # times only
-        sub_frames = [_id3.TIT2(encoding=3, text=[title])]
-        id3.add(_id3.CHAP(element_id=element_id, sub_frames=sub_frames, **times, **offsets))
-    id3.save(str(target), v2_version=3)
-    _order_chapter_frames(target)
-
-
-def _order_chapter_frames(target: Path) -> None:
-    """Put CHAP frames in time order: mutagen sorts frames by size, FFmpeg reads them in order."""
-    with open(target, "r+b") as f:
-        header = f.read(10)
-        size = sum((byte & 0x7F) << (7 * (3 - i)) for i, byte in enumerate(header[6:10]))
-        body, frames, pos = f.read(size), [], 0
-        while pos + 10 <= len(body) and body[pos] != 0:  # frames, then zero padding
-            frames.append(body[pos : pos + 10 + int.from_bytes(body[pos + 4 : pos + 8], "big")])
-            pos += len(frames[-1])
-        by_time = iter(sorted((f for f in frames if f[:4] == b"CHAP"), key=_chapter_order))
-        f.seek(10)
-        f.write(b"".join(next(by_time) if frame[:4] == b"CHAP" else frame for frame in frames))
-
-
-def _chapter_order(frame: bytes) -> tuple[int, bytes]:
-    """Sort key of a raw ID3v2.3 CHAP frame: start time in ms, then element id."""
-    element_id, _, rest = frame[10:].partition(b"\0")
-    return int.from_bytes(rest[:4], "big"), element_id
-
-
-def read_id3_chapters(path: Path) -> list[tuple[str, float, float]]:
-    """Read CHAP frames in the top-level CTOC's order (or by start time without a CTOC)."""
-    id3 = _id3.ID3(str(path))
-    chaps = {frame.element_id: frame for frame in id3.getall("CHAP")}
-    tocs = [toc for toc in id3.getall("CTOC") if toc.flags & _id3.CTOCFlags.TOP_LEVEL]
-    order = [cid for cid in tocs[0].child_element_ids if cid in chaps] if tocs else []
-    if not order:
-        order = sorted(chaps, key=lambda cid: chaps[cid].start_time)
-    result = []
-    for cid in order:
-        chap = chaps[cid]
-        titles = chap.sub_frames.getall("TIT2")
-        title = str(titles[0].text[0]) if titles and titles[0].text else ""
-        result.append((title, chap.start_time / 1000, chap.end_time / 1000))
-    return result

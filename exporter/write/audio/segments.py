@@ -31,17 +31,18 @@ from pathlib import Path
 from types import TracebackType
 
 from exporter.errors import AudioError
+from exporter.narrate import loudness
 from exporter.narrate.cache import AudioCache
 from exporter.narrate.script import Script
-from exporter.narrate.synthesis import read_pcm
 from exporter.narrate.timeline import GRID, LEAD, TAIL, Cue, Layout, Segment, Timeline
 from exporter.workers import worker_pool
 from exporter.write.audio.assemble import codec_signature, encode_segment, unfed_tail
 from exporter.write.audio.common import read_segment
 
-SEGMENT_SCHEMA = 1
+SEGMENT_SCHEMA = 2
 _POOL_MIN_SECONDS = 60.0  # less audio than this to encode: a worker would start too late
 _CHUNK = 8192  # samples fed to an encoder at a time
+PROVISIONAL_SECONDS = 60.0  # narration measured before early segments are encoded
 
 
 class Abandoned(AudioError):
@@ -60,6 +61,8 @@ class SegmentJob:
     fed: int
     extent: int | None  # samples its packets must span; None for the book's last segment
     sample_rate: int
+    gain_db: float  # the book's one gain, applied to every utterance
+    ceiling: float  # true peak (dBTP) no utterance may pass after the gain
 
 
 def segment_job(
@@ -71,8 +74,14 @@ def segment_job(
     keys: Sequence[str],
     *,
     last: bool,
+    gain_db: float,
+    ceiling: float,
 ) -> SegmentJob:
-    """The job for one segment (`last`: the book's last), named by its cache key."""
+    """The job for one segment (`last`: the book's last), named by its cache key.
+
+    The key holds the book's gain and the limiter's settings: a sentence edit that leaves the
+    quantized gain where it was re-encodes only the segment it is in.
+    """
     parts = tuple(
         (keys[c.index], c.end - c.start, c.pause_end - c.end)
         for c in cues[segment.first : segment.stop]
@@ -82,21 +91,24 @@ def segment_job(
     fed = span if last else span - unfed_tail(fmt)
     fields = [
         SEGMENT_SCHEMA, fmt, codec_signature(fmt), sample_rate, GRID, LEAD, TAIL, segment.lead,
-        parts, fed, extent,
+        parts, fed, extent, gain_db, loudness.signature(ceiling),
     ]  # fmt: skip
     key = hashlib.sha256(json.dumps(fields, separators=(",", ":")).encode()).hexdigest()
     path = cache.segment_path(key, fmt)
-    return SegmentJob(fmt, path, cache.root, segment.lead, parts, fed, extent, sample_rate)
+    return SegmentJob(
+        fmt, path, cache.root, segment.lead, parts, fed, extent, sample_rate, gain_db, ceiling
+    )
 
 
 def segment_jobs(
-    timeline: Timeline, keys: Sequence[str], cache: AudioCache, fmt: str
-) -> list[SegmentJob]:
+    timeline: Timeline, keys: Sequence[str], cache: AudioCache, fmt: str, *, gain_db: float,
+    ceiling: float,
+) -> list[SegmentJob]:  # fmt: skip
     """One job per segment of the time line, in order."""
     final = len(timeline.segments) - 1
     return [
         segment_job(fmt, cache, timeline.sample_rate, segment, timeline.cues, keys,
-                    last=index == final)
+                    last=index == final, gain_db=gain_db, ceiling=ceiling)
         for index, segment in enumerate(timeline.segments)
     ]  # fmt: skip
 
@@ -128,7 +140,7 @@ def segment_pcm(cache: AudioCache, job: SegmentJob) -> Iterator[bytes]:
 
     yield from take(_silence(job.lead))
     for key, samples, silence in job.parts:
-        pcm = read_pcm(cache, key)
+        pcm = loudness.leveled_pcm(cache, key, job.gain_db, job.ceiling, job.sample_rate)
         if len(pcm) != 2 * samples:
             raise AudioError(f"narrated audio {key[:12]}… changed length in the cache")
         yield from take(pcm[i : i + 2 * _CHUNK] for i in range(0, len(pcm), 2 * _CHUNK))
@@ -211,12 +223,20 @@ class EarlyEncoder:
 
     def __init__(
         self, script: Script, keys: Sequence[str], sample_rate: int, cache: AudioCache,
-        formats: Sequence[str],
+        formats: Sequence[str], *, target_lufs: float, ceiling: float,
     ) -> None:  # fmt: skip
-        """Watch for `keys` (one per utterance of `script`) and encode in `formats`."""
+        """Watch for `keys` (one per utterance of `script`) and encode in `formats`.
+
+        Segments need the book's gain, known only at the end: they are encoded with a gain
+        measured on the first PROVISIONAL_SECONDS of narration, which is usually the final one
+        (it is quantized); when it is not, the early segments are simply not used.
+        """
         self.script, self.keys, self.cache = script, list(keys), cache
         self.formats = list(formats)
         self.layout = Layout(sample_rate)
+        self.target_lufs, self.ceiling = target_lufs, ceiling
+        self.gain_db: float | None = None
+        self.held: list[Segment] = []  # segments closed before the gain was chosen
         self.jobs: queue.SimpleQueue[SegmentJob | None] = queue.SimpleQueue()
         self.closing = threading.Event()
         self.aborting = threading.Event()
@@ -251,13 +271,33 @@ class EarlyEncoder:
                 return
             closed = self.layout.add(utterances[placed], info[1], last=placed == final)
             placed += 1
+            heard = self.layout.cues[-1].end / self.layout.sample_rate
+            if self.gain_db is None and heard >= PROVISIONAL_SECONDS:
+                self.gain_db = self._provisional_gain()
             if closed is not None:
-                for fmt in self.formats:
-                    job = segment_job(
-                        fmt, self.cache, self.layout.sample_rate, closed, self.layout.cues,
-                        self.keys, last=False,
-                    )  # fmt: skip
-                    self.jobs.put(job)
+                self.held.append(closed)
+            if self.gain_db is not None:
+                for segment in self.held:
+                    self._queue(segment, self.gain_db)
+                self.held.clear()
+
+    def _provisional_gain(self) -> float:
+        """The book gain as measured on the sentences laid out so far."""
+        placed = [(cue.start, self.keys[cue.index]) for cue in self.layout.cues]
+        rate = self.layout.sample_rate
+        _, gain = loudness.book_gain(
+            placed, self.cache, rate, self.target_lufs, ceiling=self.ceiling
+        )
+        return gain
+
+    def _queue(self, segment: Segment, gain_db: float) -> None:
+        """Queue a closed segment in every format."""
+        for fmt in self.formats:
+            job = segment_job(
+                fmt, self.cache, self.layout.sample_rate, segment, self.layout.cues, self.keys,
+                last=False, gain_db=gain_db, ceiling=self.ceiling,
+            )  # fmt: skip
+            self.jobs.put(job)
 
     def _run(self) -> None:
         """Encode queued segments the cache lacks until told to close."""

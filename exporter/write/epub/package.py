@@ -173,6 +173,8 @@ def assemble(
     nav.add_item(css)
     for item in [css, title_page, *chapters, *build_resources(book)]:
         ebook.add_item(item)
+    if book.cover is not None:  # a manifest item with properties="cover-image"; no extra page
+        ebook.set_cover(book.cover.href, book.cover.data, create_page=False)
     for item in build_overlays(chapters, overlays):
         ebook.add_item(item)
     ebook.add_item(epub.EpubNcx())

@@ -1,0 +1,154 @@
+"""Loudness: the BS.1770 meter, the limiter, and every audiobook of the seed in FFmpeg's meter."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import math
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import av
+import numpy as np
+import pyloudnorm
+import pytest
+
+from exporter.cli import main
+from exporter.narrate import loudness
+
+from .conftest import SEED, Built
+
+RATE = 22050
+
+
+def ebur128(path: Path) -> tuple[float, float]:
+    """FFmpeg's own meter (libavfilter ebur128, peak=true) on a decoded file: LUFS, dBTP."""
+    with av.open(str(path)) as container:
+        stream = container.streams.audio[0]
+        graph: Any = av.filter.Graph()
+        source = graph.add_abuffer(template=stream)
+        meter = graph.add("ebur128", "peak=true:metadata=1")
+        sink = graph.add("abuffersink")
+        source.link_to(meter)
+        meter.link_to(sink)
+        graph.configure()
+        last: dict[str, str] = {}
+
+        def drain() -> None:
+            """Keep the newest frame's running measurements."""
+            while True:
+                try:
+                    frame = graph.pull()
+                except (av.BlockingIOError, av.EOFError):
+                    return
+                if frame.metadata:
+                    last.update(frame.metadata)
+
+        for frame in container.decode(stream):
+            graph.push(frame)
+            drain()
+        graph.push(None)
+        drain()
+    peak = float(last["lavfi.r128.true_peak"])  # linear
+    return float(last["lavfi.r128.I"]), 20 * math.log10(peak)
+
+
+def speechlike(seconds: float, seed: int = 1) -> np.ndarray:
+    """Noise bursts shaped like syllables, with sharp onsets (peaky, as speech is)."""
+    rng = np.random.default_rng(seed)
+    n = int(seconds * RATE)
+    t = np.arange(n) / RATE
+    envelope = np.abs(np.sin(2 * np.pi * 3.0 * t)) ** 4
+    burst: np.ndarray = 0.3 * rng.standard_normal(n) * envelope
+    return burst
+
+
+def test_streaming_meter_matches_pyloudnorm() -> None:
+    """Fed in uneven chunks, the meter gives pyloudnorm's integrated loudness to 0.01 LU."""
+    signal = speechlike(23.7)
+    reference = pyloudnorm.Meter(RATE).integrated_loudness(signal)
+    meter = loudness.LoudnessMeter(RATE)
+    cuts = [0, 1, 2206, 9000, 9001, 150_000, 300_000, len(signal)]
+    for start, stop in itertools.pairwise(cuts):
+        meter.add(signal[start:stop])
+    assert meter.integrated() == pytest.approx(reference, abs=0.01)
+
+
+def test_silence_and_short_audio_have_no_loudness() -> None:
+    """Under 400 ms, or all silence, there is nothing to gate: -inf, and a gain of 0."""
+    meter = loudness.LoudnessMeter(RATE)
+    meter.add_silence(RATE * 3)
+    assert meter.integrated() == -math.inf
+    assert loudness.quantized_gain(meter.integrated(), -19.0) == 0.0
+
+
+def test_gain_is_quantized() -> None:
+    """The gain moves in 0.5 dB steps, so nearby measurements give the same gain."""
+    assert loudness.quantized_gain(-20.63, -19.0) == 1.5
+    assert loudness.quantized_gain(-20.70, -19.0) == 1.5
+    assert loudness.quantized_gain(-18.1, -19.0) == -1.0
+
+
+def test_limiter_holds_the_true_peak_and_leaves_quiet_audio_alone() -> None:
+    """A loud sentence comes out under the ceiling; a quiet one only gets the gain."""
+    loud = loudness.pcm_of(speechlike(4.0) * 2.5)
+    assert loudness.measure([loud], RATE).true_peak > 0.0
+    leveled = loudness.level(loud, 3.0, -4.5, RATE)
+    assert len(leveled) == len(loud)
+    assert loudness.measure([leveled], RATE).true_peak <= -4.4
+    assert leveled == loudness.level(loud, 3.0, -4.5, RATE)  # deterministic
+    quiet = loudness.pcm_of(speechlike(2.0) * 0.05)
+    gained = loudness.samples_of(loudness.level(quiet, 6.0, -4.5, RATE))
+    expected = loudness.samples_of(quiet) * 10 ** (6.0 / 20)
+    assert np.max(np.abs(gained - expected)) <= 1 / 32768
+
+
+def test_streaming_true_peak_matches_whole_signal() -> None:
+    """The true peak measured in chunks equals the one of the whole signal."""
+    pcm = loudness.pcm_of(speechlike(5.0, seed=4))
+    whole = loudness.measure([pcm], RATE)
+    chunked = loudness.measure([pcm[i : i + 3001] for i in range(0, len(pcm), 3001)], RATE)
+    assert chunked.true_peak == pytest.approx(whole.true_peak, abs=1e-9)
+    assert chunked.lufs == pytest.approx(whole.lufs, abs=1e-9)
+
+
+def _read_along_mp3(built: Built, tmp_path: Path) -> Path:
+    """The MP3 inside the read-along EPUB, extracted."""
+    with zipfile.ZipFile(built.file(".read-along.epub")) as epub:
+        name = next(n for n in epub.namelist() if n.endswith(".mp3"))
+        target = tmp_path / "read-along.mp3"
+        target.write_bytes(epub.read(name))
+    return target
+
+
+def test_every_audiobook_of_the_seed_meets_the_target(built: Built, tmp_path: Path) -> None:
+    """m4b, mp3 and the read-along's MP3: -19 ± 1 LUFS, true peak ≤ -3 dBTP in FFmpeg's meter."""
+    files = [built.file(".m4b"), built.file(".mp3"), _read_along_mp3(built, tmp_path)]
+    for path in files:
+        lufs, peak = ebur128(path)
+        assert -20.0 <= lufs <= -18.0, (path.name, lufs)
+        assert peak <= -3.0, (path.name, peak)
+
+
+def test_report_gives_each_books_loudness(built: Built) -> None:
+    """report.json has the narration's level, the gain and each file's level and peak."""
+    report = json.loads((built.out / "report.json").read_text())
+    level = report["posts"][0]["loudness"]
+    assert level["gain_db"] % 0.5 == 0
+    assert -30 < level["narration_lufs"] < -10
+    for fmt in ("m4b", "mp3"):
+        measured = level["outputs"][fmt]
+        lufs, peak = ebur128(built.file(f".{fmt}"))
+        assert measured["lufs"] == pytest.approx(lufs, abs=0.3)
+        assert measured["true_peak_dbtp"] == pytest.approx(peak, abs=0.3)
+
+
+def test_loudness_option_sets_another_target(built: Built, tmp_path: Path) -> None:
+    """--loudness -16 gives an m4b at -16 ± 1 LUFS, still under -3 dBTP."""
+    out = tmp_path / "out"
+    args = ["build", str(SEED), "-o", str(out), "--cache", str(built.cache), "--loudness", "-16"]
+    assert main([*args, "--audio-format", "m4b", "--no-read-along"]) == 0
+    lufs, peak = ebur128(next(out.glob("*.m4b")))
+    assert -17.0 <= lufs <= -15.0
+    assert peak <= -3.0
