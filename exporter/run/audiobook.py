@@ -11,10 +11,10 @@ from exporter.atomic import write_atomic
 from exporter.errors import AudioError
 from exporter.model.book import Book
 from exporter.narrate.cache import AudioCache
-from exporter.narrate.engines import espeak as tts
+from exporter.narrate.engines import DEFAULT_ENGINE, Engine, open_engine
 from exporter.narrate.normalize import Lexicon, normalize, speak_url
 from exporter.narrate.script import Script, speech_script
-from exporter.narrate.synthesis import EngineFactory, NarrationStats, narrate, sample_count
+from exporter.narrate.synthesis import NarrationStats, narrate, sample_count
 from exporter.narrate.timeline import Timeline, build_timeline, webvtt
 from exporter.write.audio.assemble import AudioTags, ChapterMark, assemble_audiobook
 from exporter.write.audio.segments import EarlyEncoder, encode_missing, segment_jobs
@@ -35,19 +35,6 @@ class Narrated:
     stats: NarrationStats
 
 
-def book_voice(book: Book, voice: str | None) -> str | None:
-    """The voice asked for, else one for the book's language when eSpeak has it, else default."""
-    if voice:
-        return voice
-    language = book.meta.language.lower()
-    voices = tts.list_voices()
-    names = {v.id.lower() for v in voices} | {lang.lower() for v in voices for lang in v.languages}
-    for candidate in (language, language.split("-")[0]):
-        if candidate in names or f"gmw/{candidate}" in names:
-            return candidate
-    return None
-
-
 def narrate_book(
     book: Book,
     *,
@@ -56,12 +43,14 @@ def narrate_book(
     voice: str | None,
     rate: int | None,
     jobs: int,
+    engine: str = DEFAULT_ENGINE,
     on_done: Callable[[int], None] | None = None,
     on_start: Callable[[int], None] | None = None,
     formats: Sequence[str] = (),
 ) -> Narrated:
     """Build the speech script, synthesize what the cache lacks, and lay out the time line.
 
+    Without a voice, `engine` picks one for the book's language (or warns and uses its default).
     With `formats`, segments of those audiobook formats are encoded (into the cache) while
     later sentences are still being synthesized; `write_audiobooks` then finds them there.
     """
@@ -70,15 +59,16 @@ def narrate_book(
     texts = [u.text for u in script.utterances]
     if on_start is not None:
         on_start(len(texts))
-    voice_id = book_voice(book, voice)
-    factory: EngineFactory | None = None
+    speaker = open_engine(engine, voice, rate, language)
+    # the same key recipe as narrate() uses
+    keys = [cache.key(t, speaker.voice, speaker.rate, speaker.name, speaker.version) for t in texts]
     early: EarlyEncoder | contextlib.nullcontext[None] = contextlib.nullcontext()
     if formats and texts:
-        engine = tts.open_engine(voice_id, rate)  # the same key recipe as narrate() uses
-        keys = [cache.key(t, engine.voice, engine.rate, engine.name, engine.version) for t in texts]
-        early = EarlyEncoder(script, keys, engine.sample_rate, cache, formats)
-        if jobs == 1:
-            factory = lambda _voice, _rate: engine  # noqa: E731 - eSpeak starts once a process
+        early = EarlyEncoder(script, keys, speaker.sample_rate, cache, formats)
+
+    def reuse(_voice: str | None, _rate: int | None) -> Engine:
+        """The engine already open (eSpeak NG starts once a process; a Piper model loads once)."""
+        return speaker
 
     def done(count: int) -> None:
         """Report progress; let the early encoder see what is now cached."""
@@ -89,8 +79,8 @@ def narrate_book(
 
     with early:
         result = narrate(
-            texts, voice=voice_id, rate=rate, cache=cache, jobs=jobs, on_done=done,
-            engine_factory=factory,
+            texts, voice=speaker.voice, rate=speaker.rate, cache=cache, jobs=jobs, on_done=done,
+            engine=engine, engine_factory=reuse if jobs == 1 else None,
         )  # fmt: skip
     lengths = [sample_count(cache, key) for key in result.keys]
     timeline = build_timeline(script, lengths, result.sample_rate)

@@ -33,27 +33,28 @@ def _package_version(name: str) -> str:
 def post_fingerprint(path: Path, settings: Settings) -> str:
     """What decides a post's outputs: its bytes, output settings, engine and lexicons."""
     engine = [_package_version("pyttsx3"), _package_version("espeakng-loader")]
-    shape = json.dumps(
-        [
-            settings.narrate,
-            settings.audio_formats,
-            settings.read_along,
-            settings.voice,
-            settings.rate,
-            str(settings.images_dir or ""),
-            engine,
-        ],
-        sort_keys=True,
-    )
+    fields: list[object] = [
+        settings.narrate,
+        settings.audio_formats,
+        settings.read_along,
+        settings.voice,
+        settings.rate,
+        str(settings.images_dir or ""),
+        engine,
+    ]
+    if settings.engine != "espeak":  # eSpeak NG builds keep the fingerprints they had
+        versions = [_package_version(name) for name in ("piper-tts", "onnxruntime")]
+        fields.append([settings.engine, *versions])
+    shape = json.dumps(fields, sort_keys=True)
     return fingerprint(path, shape, lexicon_files(path, settings) if settings.narrate else [])
 
 
 def check_narration(settings: Settings) -> str:
     """'' when the speech engine, voice and rate work; else the one-line reason they don't."""
-    from exporter.narrate.engines.espeak import open_engine
+    from exporter.narrate.engines import open_engine
 
     try:
-        open_engine(settings.voice, settings.rate)
+        open_engine(settings.engine, settings.voice, settings.rate)
     except NarrationError as exc:
         return str(exc)
     return ""

@@ -87,6 +87,7 @@ def _narrate(book: Book, lexicon_from: Path, ctx: BuildContext, result: PostResu
         voice=settings.voice,
         rate=settings.rate,
         jobs=settings.jobs,
+        engine=settings.engine,
         on_done=ctx.reporter.advance,
         on_start=lambda total: ctx.reporter.stage(slug, "narrating sentences", total),
         formats=[fmt for fmt, _ in targets],  # encoded while later sentences are synthesized
