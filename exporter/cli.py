@@ -133,13 +133,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     audio.add_argument(
         "--voice",
-        help="the engine's voice: id, name or language (see `exporter voices`); default: "
-        "a voice for the post's language",
+        help="the engine's voice: id, name or language (see `exporter voices`), for piper "
+        "also a path to an .onnx model; default: a voice for the post's language",
     )
     audio.add_argument(
         "--rate",
         type=int,
-        help="speaking rate in words per minute (default: 200 for espeak, 170 for piper)",
+        help="speaking rate in words per minute (default: 200 for espeak, 175 for piper)",
     )
     audio.add_argument(
         "--lexicon",

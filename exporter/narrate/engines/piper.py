@@ -30,7 +30,7 @@ from exporter.errors import NarrationError, VoiceError
 from exporter.narrate.engines import Engine, VoiceInfo
 
 ENGINE_NAME = "piper"
-NATURAL_RATE = 170  # words per minute the medium voices speak at length scale 1 (seed: ~170)
+NATURAL_RATE = 175  # wpm at length scale 1: the seed takes as long as eSpeak NG at ~178 wpm
 MIN_RATE = 80
 MAX_RATE = 400
 SETTINGS = "threads=1,normalize=off"  # part of the engine version: changing it re-synthesizes
