@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 import wave
 import zipfile
 from collections.abc import Callable
@@ -197,3 +199,19 @@ def test_a_model_path_is_a_voice_keyed_by_its_file() -> None:
     by_path = engines.open_engine("piper", str(model_path()), None)
     assert by_path.voice == VOICE and by_path.sample_rate == 22050
     assert "file-" in by_path.version and by_path.version != packaged.version
+
+
+def test_piper_and_espeak_share_a_process() -> None:
+    """Both engines speak in one process, in either order (Piper's embedded eSpeak NG once
+    segfaulted after espeakng-loader's library was loaded globally)."""
+    code = (
+        "from exporter.narrate import engines\n"
+        "espeak = engines.open_engine('espeak', None, None, 'en')\n"
+        "assert espeak.synthesize('Hello there.')\n"
+        "piper = engines.open_engine('piper', None, None, 'en')\n"
+        "assert piper.synthesize('Memantine was studied.')\n"
+        "assert espeak.synthesize('Hello again.')\n"
+        "print('both spoke')\n"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0 and "both spoke" in run.stdout, run.stderr[-2000:]

@@ -20,6 +20,8 @@ from __future__ import annotations
 import importlib
 import importlib.metadata
 import json
+import os
+import sys
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,12 +52,23 @@ class _VoiceFile:
 
 
 def _import_piper() -> tuple[Any, Any]:
-    """Import piper and onnxruntime, or explain how to install them."""
+    """Import piper (its eSpeak NG bridge bound to its own symbols) and onnxruntime.
+
+    piper's `espeakbridge` embeds an eSpeak NG whose `espeak_*` symbols are exported; once the
+    eSpeak NG engine has loaded espeakng-loader's library globally, the bridge's calls would
+    bind to that library instead and crash (seen: a segfault on the first phonemization).
+    RTLD_DEEPBIND makes the bridge look up its own symbols first.
+    """
+    flags = sys.getdlopenflags()
     try:
+        sys.setdlopenflags(flags | getattr(os, "RTLD_DEEPBIND", 0))
         piper = importlib.import_module("piper")
+        importlib.import_module("piper.espeakbridge")
         onnxruntime = importlib.import_module("onnxruntime")
     except ImportError as exc:
         raise NarrationError(f"Piper is not installed ({exc}); {_INSTALL_HINT}") from exc
+    finally:
+        sys.setdlopenflags(flags)
     return piper, onnxruntime
 
 
