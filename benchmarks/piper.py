@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Benchmark exporter's Piper narration of the seed against Piper's own command line.
 
-    .venv/bin/python benchmarks/piper.py [--post FILE]
+    .venv/bin/python benchmarks/piper.py [--post FILE] [--sentences N]
 
 Every step runs in a fresh child process and synthesizes the same sentences (the seed's
 spoken script, each distinct text once) from a cold start (model load included):
@@ -31,6 +31,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+# this file is called piper.py: keep its folder off the path so `import piper` finds Piper
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 SEED = ROOT / "tests" / "cases" / "seed-memantine.md"
 ONE_CORE = ["taskset", "-c", "0"]
 
@@ -156,10 +158,11 @@ def main() -> None:
         return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--post", type=Path, default=SEED)
+    parser.add_argument("--sentences", type=int, help="use only the first N distinct texts")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="exporter-piper-bench-"))
     try:
-        texts = spoken_texts(args.post)
+        texts = spoken_texts(args.post)[: args.sentences]
         texts_file = work / "sentences.txt"
         texts_file.write_text("\n".join(texts) + "\n", encoding="utf-8")
         cli = run_cli(texts_file, work / "cli.wav")
