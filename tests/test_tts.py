@@ -10,13 +10,14 @@ import time
 import pytest
 
 from exporter.errors import NarrationError, VoiceError
+from exporter.narrate.engines import VoiceInfo
 from exporter.narrate.engines import espeak as tts
 
 SENTENCE = "The quick brown fox jumps over the lazy dog near the river bank."
 VOICES = [
-    tts.VoiceInfo("gmw/en", "English (Great Britain)", ("en-gb",)),
-    tts.VoiceInfo("gmw/en-us", "English (America)", ("en-us",)),
-    tts.VoiceInfo("roa/fr", "French", ("fr-fr",)),
+    VoiceInfo("gmw/en", "English (Great Britain)", ("en-gb",)),
+    VoiceInfo("gmw/en-us", "English (America)", ("en-us",)),
+    VoiceInfo("roa/fr", "French", ("fr-fr",)),
 ]
 
 

@@ -1,15 +1,16 @@
 """Narrate a list of utterances into the audio cache, in parallel, synthesizing only what is new.
 
 Every utterance gets a cache key from its text, the resolved voice, the rate and the engine's
-name and version. Texts whose key is already cached are not synthesized again, duplicates are
-synthesized once, and each finished sentence is stored at once, so an interrupted run keeps
-its work. With `jobs > 1` a pool of *spawned* worker processes (eSpeak NG cannot be forked
-once started, and can only start once per process) each opens one engine and works through
-batches of sentences.
+name and version (so eSpeak NG and Piper entries never mix). Texts whose key is already cached
+are not synthesized again, duplicates are synthesized once, and each finished sentence is
+stored at once, so an interrupted run keeps its work. With `jobs > 1` a pool of worker
+processes (from workers.py: eSpeak NG cannot be forked once started, and can only start once
+per process) each opens one engine (for Piper: loads one model) and works through batches.
 """
 
 from __future__ import annotations
 
+import functools
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -21,10 +22,10 @@ from pathlib import Path
 from exporter import signals
 from exporter.errors import ExporterError, NarrationError
 from exporter.narrate.cache import AudioCache
-from exporter.narrate.engines import espeak as tts
+from exporter.narrate.engines import DEFAULT_ENGINE, Engine, open_engine
 from exporter.workers import worker_pool
 
-EngineFactory = Callable[[str | None, int | None], tts.Engine]
+EngineFactory = Callable[[str | None, int | None], Engine]
 _MAX_BATCH = 32
 _POOL_MIN = 16  # below this, spawning workers (~0.15 s) costs more than it saves
 
@@ -49,9 +50,14 @@ class Narration:
     stats: NarrationStats
 
 
+def engine_opener(engine: str) -> EngineFactory:
+    """A picklable factory opening the engine called `engine` with a voice and rate."""
+    return functools.partial(open_engine, engine)
+
+
 # ---------------------------------------------------------------- worker side
 
-_worker_engine: tts.Engine | None = None
+_worker_engine: Engine | None = None
 _worker_cache: AudioCache | None = None
 
 
@@ -63,7 +69,7 @@ def _init_worker(factory: EngineFactory, voice: str, rate: int, cache_root: str)
     _worker_cache = AudioCache(Path(cache_root))
 
 
-def _speak_into(engine: tts.Engine, cache: AudioCache, key: str, text: str) -> None:
+def _speak_into(engine: Engine, cache: AudioCache, key: str, text: str) -> None:
     """Synthesize one text and store it under `key`; any engine failure becomes NarrationError."""
     try:
         pcm = engine.synthesize(text)
@@ -97,7 +103,7 @@ def _batches(items: list[tuple[str, str]], jobs: int) -> list[list[tuple[str, st
 
 def _run_pool(
     pending: list[tuple[str, str]],
-    engine: tts.Engine,
+    engine: Engine,
     factory: EngineFactory,
     cache: AudioCache,
     jobs: int,
@@ -129,20 +135,24 @@ def narrate(
     cache: AudioCache,
     jobs: int,
     on_done: Callable[[int], None] | None = None,
+    engine: str = DEFAULT_ENGINE,
     engine_factory: EngineFactory | None = None,
 ) -> Narration:
     """Make sure every text's audio is cached; return keys, sample rate and what was done.
 
     `on_done(n)` is called as texts become available, with how many just did (cached ones
-    first, all at once); the calls add up to `len(texts)`.
+    first, all at once); the calls add up to `len(texts)`. `voice` is passed to the engine as
+    given (callers resolve a book's language to a voice first); `engine_factory` replaces
+    opening `engine` by name.
     """
     if jobs < 1:
         raise ValueError("jobs must be at least 1")
     started = time.perf_counter()
-    factory: EngineFactory = engine_factory or tts.open_engine
-    engine = factory(voice, rate)
+    factory: EngineFactory = engine_factory or engine_opener(engine)
+    speaker = factory(voice, rate)
     keys = [
-        cache.key(text, engine.voice, engine.rate, engine.name, engine.version) for text in texts
+        cache.key(text, speaker.voice, speaker.rate, speaker.name, speaker.version)
+        for text in texts
     ]
     uses = Counter(keys)
     text_of = dict(zip(keys, texts, strict=True))
@@ -158,10 +168,10 @@ def narrate(
         on_done(ready)
     if jobs == 1 or len(pending) < _POOL_MIN:
         for key, text in pending:
-            _speak_into(engine, cache, key, text)
+            _speak_into(speaker, cache, key, text)
             done(key)
     else:
-        _run_pool(pending, engine, factory, cache, jobs, done)
+        _run_pool(pending, speaker, factory, cache, jobs, done)
     stats = NarrationStats(
         texts=len(keys),
         unique=len(uses),
@@ -169,7 +179,7 @@ def narrate(
         reused=len(uses) - len(pending),
         seconds=time.perf_counter() - started,
     )
-    return Narration(keys=keys, sample_rate=engine.sample_rate, stats=stats)
+    return Narration(keys=keys, sample_rate=speaker.sample_rate, stats=stats)
 
 
 def read_pcm(cache: AudioCache, key: str) -> bytes:

@@ -13,11 +13,11 @@ from exporter.errors import AudioError
 from exporter.model.book import Book
 from exporter.narrate import loudness
 from exporter.narrate.cache import AudioCache
-from exporter.narrate.engines import espeak as tts
+from exporter.narrate.engines import DEFAULT_ENGINE, Engine, open_engine
 from exporter.narrate.lexicon import Lexicon
 from exporter.narrate.normalize import engine_text, normalize, speak_url
 from exporter.narrate.script import Script, speech_script
-from exporter.narrate.synthesis import EngineFactory, NarrationStats, narrate, sample_count
+from exporter.narrate.synthesis import NarrationStats, narrate, sample_count
 from exporter.narrate.timeline import Timeline, build_timeline
 from exporter.write.audio.assemble import AudioTags, ChapterMark, assemble_audiobook, decode_pcm
 from exporter.write.audio.common import Cover, failures
@@ -47,23 +47,6 @@ class Narrated:
     target_lufs: float
 
 
-def book_voice(book: Book, voice: str | None) -> str | None:
-    """The voice asked for, else eSpeak's voice for the book's language, else the default.
-
-    When eSpeak NG has no voice for the language, a warning says so and the default is used.
-    """
-    if voice:
-        return voice
-    language = book.meta.language.lower()
-    voices = tts.list_voices()
-    names = {v.id.lower() for v in voices} | {lang.lower() for v in voices for lang in v.languages}
-    for candidate in (language, language.split("-")[0]):
-        if candidate in names or f"gmw/{candidate}" in names:
-            return candidate
-    log.warn("voice", f"no eSpeak NG voice for language {book.meta.language!r}: default voice")
-    return None
-
-
 def narrate_book(
     book: Book,
     *,
@@ -72,6 +55,7 @@ def narrate_book(
     voice: str | None,
     rate: int | None,
     jobs: int,
+    engine: str = DEFAULT_ENGINE,
     on_done: Callable[[int], None] | None = None,
     on_start: Callable[[int], None] | None = None,
     formats: Sequence[str] = (),
@@ -79,6 +63,7 @@ def narrate_book(
 ) -> Narrated:
     """Build the speech script, synthesize what the cache lacks, and lay out the time line.
 
+    Without a voice, `engine` picks one for the book's language (or warns and uses its default).
     With `formats`, segments of those audiobook formats are encoded (into the cache) while
     later sentences are still being synthesized; `write_audiobooks` then finds them there.
     """
@@ -89,18 +74,19 @@ def narrate_book(
     texts = [engine_text(u.text, lexicon) for u in script.utterances]
     if on_start is not None:
         on_start(len(texts))
-    voice_id = book_voice(book, voice)
-    factory: EngineFactory | None = None
+    speaker = open_engine(engine, voice, rate, language)
+    # the same key recipe as narrate() uses
+    keys = [cache.key(t, speaker.voice, speaker.rate, speaker.name, speaker.version) for t in texts]
     early: EarlyEncoder | contextlib.nullcontext[None] = contextlib.nullcontext()
     if formats and texts:
-        engine = tts.open_engine(voice_id, rate)  # the same key recipe as narrate() uses
-        keys = [cache.key(t, engine.voice, engine.rate, engine.name, engine.version) for t in texts]
         early = EarlyEncoder(
-            script, keys, engine.sample_rate, cache, formats, target_lufs=target_lufs,
+            script, keys, speaker.sample_rate, cache, formats, target_lufs=target_lufs,
             ceiling=loudness.PCM_CEILING_DBTP,
         )  # fmt: skip
-        if jobs == 1:
-            factory = lambda _voice, _rate: engine  # noqa: E731 - eSpeak starts once a process
+
+    def reuse(_voice: str | None, _rate: int | None) -> Engine:
+        """The engine already open (eSpeak NG starts once a process; a Piper model loads once)."""
+        return speaker
 
     def done(count: int) -> None:
         """Report progress; let the early encoder see what is now cached."""
@@ -111,8 +97,8 @@ def narrate_book(
 
     with early:
         result = narrate(
-            texts, voice=voice_id, rate=rate, cache=cache, jobs=jobs, on_done=done,
-            engine_factory=factory,
+            texts, voice=speaker.voice, rate=speaker.rate, cache=cache, jobs=jobs, on_done=done,
+            engine=engine, engine_factory=reuse if jobs == 1 else None,
         )  # fmt: skip
     lengths = [sample_count(cache, key) for key in result.keys]
     timeline = build_timeline(script, lengths, result.sample_rate)

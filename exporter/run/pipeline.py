@@ -38,22 +38,23 @@ def _package_version(name: str) -> str:
 def post_fingerprint(path: Path, settings: Settings, slug: str = "") -> str:
     """What decides a post's outputs: its bytes, name, output settings, engine and lexicons."""
     engine = [_package_version("pyttsx3"), _package_version("espeakng-loader")]
-    shape = json.dumps(
-        [
-            settings.narrate,
-            settings.audio_formats,
-            settings.read_along,
-            settings.voice,
-            settings.rate,
-            settings.loudness,
-            str(settings.images_dir or ""),
-            engine,
-            settings.language,
-            settings.dates,
-            slug,
-        ],
-        sort_keys=True,
-    )
+    fields: list[object] = [
+        settings.narrate,
+        settings.audio_formats,
+        settings.read_along,
+        settings.voice,
+        settings.rate,
+        settings.loudness,
+        str(settings.images_dir or ""),
+        engine,
+        settings.language,
+        settings.dates,
+        slug,
+    ]
+    if settings.engine != "espeak":
+        versions = [_package_version(name) for name in ("piper-tts", "onnxruntime")]
+        fields.append([settings.engine, *versions])
+    shape = json.dumps(fields, sort_keys=True)
     config = find_site_config(path)
     extra = lexicon_files(path, settings) if settings.narrate else []
     return fingerprint(path, shape, extra + ([config] if config else []))
@@ -61,10 +62,10 @@ def post_fingerprint(path: Path, settings: Settings, slug: str = "") -> str:
 
 def check_narration(settings: Settings) -> str:
     """'' when the speech engine, voice and rate work; else the one-line reason they don't."""
-    from exporter.narrate.engines.espeak import open_engine
+    from exporter.narrate.engines import open_engine
 
     try:
-        open_engine(settings.voice, settings.rate)
+        open_engine(settings.engine, settings.voice, settings.rate)
     except NarrationError as exc:
         return str(exc)
     return ""

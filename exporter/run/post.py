@@ -39,9 +39,6 @@ from exporter.write.site.card import make_card
 from exporter.write.site.chapters import write_chapters
 from exporter.write.site.page import write_page
 
-# The engine whose phonemes the lexicon's `pronounce` entries are given in.
-LEXICON_ENGINE = "espeak"
-
 COVER_HREF = "cover.jpg"  # beside the text, never where embedded images go (images/)
 
 
@@ -63,7 +60,7 @@ class BuildContext:
         if key not in self.lexicons:
             dates = site_config(post, self.settings.language, self.settings.dates).dates
             files = lexicon_files(post, self.settings)
-            self.lexicons[key] = load_lexicon(files, language, LEXICON_ENGINE, dates)
+            self.lexicons[key] = load_lexicon(files, language, self.settings.engine, dates)
         return self.lexicons[key]
 
 
@@ -101,6 +98,7 @@ def _narrate(book: Book, lexicon_from: Path, ctx: BuildContext, result: PostResu
         voice=settings.voice,
         rate=settings.rate,
         jobs=settings.jobs,
+        engine=settings.engine,
         on_done=ctx.reporter.advance,
         on_start=lambda total: ctx.reporter.stage(slug, "narrating sentences", total),
         formats=[fmt for fmt, _ in targets],  # encoded while later sentences are synthesized

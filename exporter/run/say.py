@@ -10,7 +10,7 @@ from pathlib import Path
 
 from exporter.atomic import write_atomic
 from exporter.errors import ExporterError
-from exporter.narrate.engines import espeak as tts
+from exporter.narrate.engines import DEFAULT_ENGINE, open_engine
 from exporter.narrate.normalize import engine_text, normalize
 from exporter.run.lexicons import load_lexicon
 from exporter.run.settings import LEXICON_NAME
@@ -43,24 +43,25 @@ def say(
     language: str = "en",
     voice: str | None = None,
     rate: int | None = None,
+    engine: str = DEFAULT_ENGINE,
 ) -> Said:
     """Normalize `text` as a book would (lexicon included), synthesize it and write a WAV."""
     if not text.strip():
         raise ExporterError("say: nothing to say (the text is empty)")
-    lexicon = load_lexicon(lexicons, language)
+    lexicon = load_lexicon(lexicons, language, engine)
     spoken = engine_text(normalize(text, lexicon), lexicon)
-    engine = tts.open_engine(voice or language, rate)
-    pcm = engine.synthesize(spoken)
+    speaker = open_engine(engine, voice, rate, language)
+    pcm = speaker.synthesize(spoken)
     if not pcm:
         raise ExporterError(f"say: {text!r} gives nothing to speak")
     buffer = io.BytesIO()
     with wave.open(buffer, "wb") as wav:
         wav.setnchannels(1)
         wav.setsampwidth(2)
-        wav.setframerate(engine.sample_rate)
+        wav.setframerate(speaker.sample_rate)
         wav.writeframes(pcm)
     try:
         write_atomic(out, buffer.getvalue())
     except OSError as exc:
         raise ExporterError(f"{out}: cannot write: {exc.strerror or exc}") from None
-    return Said(spoken, engine.voice, out, len(pcm) / 2 / engine.sample_rate)
+    return Said(spoken, speaker.voice, out, len(pcm) / 2 / speaker.sample_rate)

@@ -17,6 +17,7 @@ class Settings:
     narrate: bool = True
     audio_formats: tuple[str, ...] = ("m4b", "mp3")
     read_along: bool = True
+    engine: str = "espeak"
     voice: str | None = None
     rate: int | None = None
     lexicons: tuple[Path, ...] = ()

@@ -28,12 +28,12 @@ import tempfile
 import threading
 import time
 import wave
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 from exporter import signals
 from exporter.errors import NarrationError, VoiceError
+from exporter.narrate.engines import Engine, VoiceInfo
 
 ENGINE_NAME = "espeak-ng"
 MIN_RATE = 80
@@ -44,29 +44,6 @@ _INSTALL_HINT = (
     "install it with `pip install espeakng-loader` (or the system package libespeak-ng1)"
 )
 _VOICES_HINT = "run `exporter voices` to see the installed voices"
-
-
-@dataclass(frozen=True)
-class VoiceInfo:
-    """One installed voice: its identifier, display name and language codes."""
-
-    id: str
-    name: str
-    languages: tuple[str, ...]
-
-
-class Engine(Protocol):
-    """A speech synthesizer bound to one voice and rate."""
-
-    name: str
-    version: str
-    voice: str
-    rate: int
-    sample_rate: int
-
-    def synthesize(self, text: str) -> bytes:
-        """Speak `text` into mono signed 16-bit little-endian PCM at `sample_rate`."""
-        ...
 
 
 def _load_wheel_library() -> None:
@@ -303,6 +280,22 @@ class _EspeakEngine:
         if rate != self.sample_rate:
             raise NarrationError(f"eSpeak NG changed its sample rate to {rate} Hz")
         return pcm
+
+
+def voice_for_language(language: str) -> str | None:
+    """eSpeak NG's voice for a language code (or its primary subtag), or None if it has none."""
+    voices = list_voices()
+    names = {v.id.lower() for v in voices} | {lang.lower() for v in voices for lang in v.languages}
+    wanted = language.strip().lower()
+    for candidate in (wanted, wanted.split("-")[0]):
+        if candidate and (candidate in names or f"gmw/{candidate}" in names):
+            return resolve_voice(candidate, voices, default_voice())
+    return None
+
+
+def default_voice() -> str:
+    """The voice eSpeak NG starts with."""
+    return _get_backend().default_voice
 
 
 def open_engine(voice: str | None = None, rate: int | None = None) -> Engine:
