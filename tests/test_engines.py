@@ -14,8 +14,8 @@ from exporter import log
 from exporter.narrate import engines
 from exporter.narrate.cache import AudioCache
 from exporter.narrate.engines import Engine, VoiceInfo
-from exporter.narrate.normalize import load_lexicon
 from exporter.run import audiobook
+from exporter.run.lexicons import load_lexicon
 from exporter.run.load import load_book
 from exporter.write.audio.assemble import read_chapters
 
