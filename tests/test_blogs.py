@@ -157,6 +157,7 @@ def test_the_clash_rule_is_the_same_in_any_order() -> None:
         _wish("e.md", "x", 5, "12"),
         _wish("f.md", "x", None, ""),
         _wish("g.md", "x", 3, "4", content="c.md"),
+        _wish("h.md", "x", 8, "1", content="b.md"),
     ]
     expected = None
     for seed in range(6):
@@ -174,6 +175,7 @@ def test_the_clash_rule_is_the_same_in_any_order() -> None:
         "e.md": ("x-id12", ""),
         "f.md": ("x-2", ""),
         "g.md": ("x", "c.md"),
+        "h.md": ("x-2020-01-03", "b.md"),  # a twin of a renamed post: named like it
     }
 
 
