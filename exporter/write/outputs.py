@@ -84,7 +84,8 @@ class Wish:
 
 @dataclass(frozen=True)
 class Decision:
-    """The slug a wish gets; `rival` kept the slug it wanted; `duplicate_of` when not built."""
+    """The slug a wish gets (a duplicate: its twin's); `rival` kept the slug it wanted;
+    `duplicate_of` the twin, when the wish is not built."""
 
     slug: str
     rival: Path | None = None
@@ -169,7 +170,7 @@ class Claims:
             rival = self.holder(Outputs(out_dir, wish.slug))
             twin = built.get((wish.slug, wish.content))
             if twin is not None:
-                decisions[wish.source] = Decision(wish.slug, rival, duplicate_of=twin)
+                decisions[wish.source] = Decision(decisions[twin].slug, rival, duplicate_of=twin)
                 continue
             slug = next(
                 candidate
