@@ -82,7 +82,7 @@ def _watch(owner: int) -> None:
     except ProcessLookupError:
         handle = None
     except (AttributeError, OSError):  # no pidfd on this system: poll
-        while _exists(owner):
+        while process_exists(owner):
             time.sleep(0.5)
         handle = None
     if handle is not None:
@@ -90,7 +90,7 @@ def _watch(owner: int) -> None:
     _orphaned(signal.SIGHUP, None)
 
 
-def _exists(pid: int) -> bool:
+def process_exists(pid: int) -> bool:
     """Whether a process with this id exists."""
     try:
         os.kill(pid, 0)

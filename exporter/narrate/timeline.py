@@ -149,3 +149,12 @@ def build_timeline(script: Script, lengths: Sequence[int], sample_rate: int) -> 
     for index, (utterance, length) in enumerate(zip(script.utterances, lengths, strict=True)):
         layout.add(utterance, length, last=index == final)
     return layout.finish(len(script.chapter_titles))
+
+
+def clock(seconds: float, hour_digits: int = 1) -> str:
+    """A time as `H:MM:SS.mmm` (SMIL clock values; WebVTT wants two hour digits)."""
+    millis = round(seconds * 1000)
+    hours, rest = divmod(millis, 3_600_000)
+    minutes, rest = divmod(rest, 60_000)
+    secs, millis = divmod(rest, 1000)
+    return f"{hours:0{hour_digits}d}:{minutes:02d}:{secs:02d}.{millis:03d}"

@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from exporter.errors import OutputError, UsageError
+from exporter.workers import process_exists
 
 TEMP_PREFIXES = ("exporter-tts-", "exporter-mp3-")
 
@@ -86,7 +87,7 @@ def remove_stale_temp(root: Path | None = None) -> int:
     with contextlib.suppress(OSError):
         for item in root.iterdir():
             pid = _owner_pid(item.name)
-            if pid is None or _alive(pid) or not item.is_dir() or item.is_symlink():
+            if pid is None or process_exists(pid) or not item.is_dir() or item.is_symlink():
                 continue
             with contextlib.suppress(OSError):
                 if item.stat().st_uid == os.getuid():
@@ -102,14 +103,3 @@ def _owner_pid(name: str) -> int | None:
             pid, _, _rest = name[len(prefix) :].partition("-")
             return int(pid) if pid.isdigit() else None
     return None
-
-
-def _alive(pid: int) -> bool:
-    """Whether a process with this id exists."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True

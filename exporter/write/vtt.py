@@ -2,16 +2,7 @@
 
 from __future__ import annotations
 
-from exporter.narrate.timeline import Timeline
-
-
-def _stamp(seconds: float) -> str:
-    """A WebVTT timestamp, HH:MM:SS.mmm."""
-    millis = round(seconds * 1000)
-    hours, rest = divmod(millis, 3_600_000)
-    minutes, rest = divmod(rest, 60_000)
-    secs, millis = divmod(rest, 1000)
-    return f"{hours:02d}:{minutes:02d}:{secs:02d}.{millis:03d}"
+from exporter.narrate.timeline import Timeline, clock
 
 
 def webvtt(timeline: Timeline, title: str) -> str:
@@ -20,7 +11,7 @@ def webvtt(timeline: Timeline, title: str) -> str:
     for cue in timeline.cues:
         lines.append(f"{cue.ref or f'u{cue.index:04d}'}")
         lines.append(
-            f"{_stamp(timeline.seconds(cue.start))} --> {_stamp(timeline.seconds(cue.end))}"
+            f"{clock(timeline.seconds(cue.start), 2)} --> {clock(timeline.seconds(cue.end), 2)}"
         )
         lines.append(cue.text.replace("-->", "→"))
         lines.append("")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from xml.sax.saxutils import quoteattr
 
-from exporter.narrate.timeline import Timeline
+from exporter.narrate.timeline import Timeline, clock
 
 
 @dataclass(frozen=True)
@@ -46,15 +46,6 @@ def chapter_overlay(timeline: Timeline, chapter: int, *, absolute: bool = False)
         if cue.ref is not None
     )
     return ChapterOverlay(chapter, clips, (start, end))
-
-
-def clock(seconds: float) -> str:
-    """A SMIL/EPUB clock value `H:MM:SS.mmm`."""
-    millis = round(seconds * 1000)
-    hours, rest = divmod(millis, 3_600_000)
-    minutes, rest = divmod(rest, 60_000)
-    secs, millis = divmod(rest, 1000)
-    return f"{hours}:{minutes:02d}:{secs:02d}.{millis:03d}"
 
 
 def smil_document(overlay: ChapterOverlay, text_href: str, audio_href: str) -> str:
