@@ -116,7 +116,7 @@ class AudioCache:
         try:
             with self.path(key).open("rb") as file:
                 size = os.fstat(file.fileno()).st_size
-                raw = file.read(_MAX_ENTRY_BYTES) if size <= _MAX_ENTRY_BYTES else b""
+                raw = file.read(size) if size <= _MAX_ENTRY_BYTES else b""  # read(n) allocates n
         except OSError:
             return None
         found = _header(raw, len(raw))
