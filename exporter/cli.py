@@ -150,6 +150,20 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help="processes for synthesis and encoding (default: the number of cores)",
     )
+    cluster = build.add_argument_group("distributed builds")
+    cluster.add_argument(
+        "--executor",
+        choices=("local", "dask"),
+        default="local",
+        help="where sentences are synthesized: local processes (default) or a Dask cluster "
+        "(needs the dask extra; encoding and writing stay on this machine)",
+    )
+    cluster.add_argument(
+        "--scheduler",
+        metavar="tcp://HOST:PORT",
+        help="the Dask scheduler to use with --executor dask (default: start a local "
+        "cluster of --jobs worker processes); its workers must reach --cache",
+    )
 
     check = commands.add_parser(
         "check",
@@ -192,7 +206,11 @@ def _build(args: argparse.Namespace) -> int:
         force=args.force,
         anthology=args.anthology,
         images_dir=args.images,
+        executor=args.executor,
+        scheduler=args.scheduler,
     )
+    if settings.scheduler and settings.executor != "dask":
+        raise UsageError("--scheduler needs --executor dask")
     for lexicon in settings.lexicons:
         if not lexicon.is_file():
             raise UsageError(f"--lexicon {lexicon}: no such file")

@@ -48,6 +48,19 @@ def book_voice(book: Book, voice: str | None) -> str | None:
     return None
 
 
+def book_script(book: Book, lexicon: Lexicon) -> Script:
+    """What is said for a book: its utterances, normalized for speech in its language."""
+    language = book.meta.language
+    return speech_script(book, lambda text: normalize(text, lexicon, language), speak_url)
+
+
+def synthesize_texts(
+    texts: Sequence[str], voice_id: str | None, rate: int | None, cache: AudioCache
+) -> NarrationStats:
+    """Put the audio of texts into the cache, as narrate_book would (on a cluster's worker)."""
+    return narrate(texts, voice=voice_id, rate=rate, cache=cache, jobs=1).stats
+
+
 def narrate_book(
     book: Book,
     *,
@@ -65,8 +78,7 @@ def narrate_book(
     With `formats`, segments of those audiobook formats are encoded (into the cache) while
     later sentences are still being synthesized; `write_audiobooks` then finds them there.
     """
-    language = book.meta.language
-    script = speech_script(book, lambda text: normalize(text, lexicon, language), speak_url)
+    script = book_script(book, lexicon)
     texts = [u.text for u in script.utterances]
     if on_start is not None:
         on_start(len(texts))

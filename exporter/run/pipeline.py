@@ -6,17 +6,16 @@ import dataclasses
 import importlib.metadata
 import json
 from collections.abc import Iterable
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
 from exporter.errors import NarrationError
 from exporter.narrate.cache import AudioCache, default_cache_dir
+from exporter.run.executors import executor_for
 from exporter.run.progress import PlainReporter, Reporter
 from exporter.run.report import PostResult, Report
 from exporter.run.settings import Settings, Source, discover, lexicon_files
 from exporter.run.state import BuildState, fingerprint
 from exporter.run.state import Entry as StateEntry
-from exporter.workers import worker_context
 from exporter.write.outputs import Claims, Outputs
 
 __all__ = ["Settings", "Source", "discover", "run"]
@@ -59,48 +58,6 @@ def check_narration(settings: Settings) -> str:
     return ""
 
 
-def _init_worker(settings: Settings) -> None:
-    """Pool initializer: set up the builder in a worker (this process never imports it)."""
-    from exporter.run import post as builder
-
-    builder.init_worker(settings)
-
-
-def _build_in_worker(source: Source) -> PostResult:
-    """Build one post in a worker process."""
-    from exporter.run import post as builder
-
-    return builder.build_in_worker(source)
-
-
-def _build_all(
-    todo: list[Source], settings: Settings, reporter: Reporter
-) -> Iterable[tuple[Source, PostResult]]:
-    """Build posts; with several posts and jobs, each worker process builds whole posts."""
-    if not todo:
-        return
-    if settings.jobs > 1 and len(todo) > 1:
-        worker_settings = dataclasses.replace(settings, jobs=1)
-        with ProcessPoolExecutor(
-            min(settings.jobs, len(todo)),
-            mp_context=worker_context(),
-            initializer=_init_worker,
-            initargs=(worker_settings,),
-        ) as pool:
-            futures = {pool.submit(_build_in_worker, source): source for source in todo}
-            for future in as_completed(futures):
-                yield futures[future], future.result()
-        return
-    from exporter.run import (
-        post as builder,  # the heavy libraries load only when something is built
-    )
-
-    cache = AudioCache(settings.cache_dir or default_cache_dir())
-    context = builder.BuildContext(settings, reporter, cache)
-    for source in todo:
-        yield source, builder.build_source(source, context)
-
-
 def run(paths: Iterable[Path], settings: Settings, reporter: Reporter | None = None) -> Report:
     """Build every post found under the given paths; one failure never stops the others.
 
@@ -139,7 +96,7 @@ def run(paths: Iterable[Path], settings: Settings, reporter: Reporter | None = N
         report.problems.append(f"no narration: {problem}")
         reporter.message(f"error: no narration: {problem}")
         settings = dataclasses.replace(settings, narrate=False)
-    for source, result in _build_all(todo, settings, reporter):
+    for source, result in executor_for(settings).build(todo, settings, reporter):
         _remember(state, source, result, settings)
         results[source.path] = result
         reporter.message(result.line())

@@ -28,6 +28,8 @@ class Settings:
     anthology: str | None = None
     images_dir: Path | None = None
     strict: bool = False
+    executor: str = "local"
+    scheduler: str | None = None
 
 
 @dataclass(frozen=True)
