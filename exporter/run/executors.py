@@ -22,7 +22,6 @@ import math
 import os
 import secrets
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -31,7 +30,6 @@ from exporter.narrate.cache import AudioCache, default_cache_dir
 from exporter.run.progress import Reporter
 from exporter.run.report import PostResult
 from exporter.run.settings import Settings, Source
-from exporter.workers import worker_context
 
 EXECUTORS = ("local", "dask")
 PART_SENTENCES = 200  # a post with more sentences than this is synthesized in several parts
@@ -92,6 +90,10 @@ class LocalExecutor:
         if not todo:
             return
         if settings.jobs > 1 and len(todo) > 1:
+            from concurrent.futures import ProcessPoolExecutor, as_completed
+
+            from exporter.workers import worker_context
+
             worker_settings = dataclasses.replace(settings, jobs=1)
             with ProcessPoolExecutor(
                 min(settings.jobs, len(todo)),
