@@ -7,10 +7,11 @@ Both executors take the posts to build and yield each post's result as it finish
 - `DaskExecutor` (`--executor dask`, the only module importing dask) reads each post here, cuts
   its sentences into parts (one part per post, several for long posts) and has the cluster's
   workers synthesize them into the shared sentence cache. As soon as all of a post's parts are
-  in, the post is built here, exactly as a local build would build it: every sentence is then
-  found in the cache, so only encoding and writing happen on this machine and the outputs are
-  those of a local build. A worker that dies mid-part loses nothing finished (each sentence is
-  stored as it is made); the scheduler runs the part again elsewhere.
+  in, the post is built on this machine (in this process, or with --jobs N in N local worker
+  processes), exactly as a local build would build it: every sentence is then found in the
+  cache, so only encoding and writing happen here and the outputs are those of a local build.
+  A worker that dies mid-part loses nothing finished (each sentence is stored as it is made);
+  the scheduler runs the part again elsewhere.
 """
 
 from __future__ import annotations
@@ -182,13 +183,63 @@ class _ClusterProgress:
         self.reporter.message(text)
 
 
+class _ClientBuilds:
+    """Builds posts whose sentences are all cached: here, or in local worker processes (--jobs)."""
+
+    def __init__(self, settings: Settings, context: Any) -> None:
+        """Build in this process with `context`, or start a pool of --jobs worker processes."""
+        from concurrent.futures import Future, ProcessPoolExecutor
+
+        from exporter.workers import worker_context
+
+        self.context = context
+        self.finished: list[tuple[Source, PostResult]] = []
+        self.running: dict[Future[PostResult], Source] = {}
+        self.pool = None
+        if settings.jobs > 1:
+            worker_settings = dataclasses.replace(settings, jobs=1)
+            self.pool = ProcessPoolExecutor(
+                settings.jobs, mp_context=worker_context(), initializer=_init_worker,
+                initargs=(worker_settings,),
+            )  # fmt: skip
+
+    def submit(self, source: Source) -> None:
+        """Build a post (now, or in a worker process)."""
+        if self.pool is None:
+            from exporter.run import post as builder
+
+            self.finished.append((source, builder.build_source(source, self.context)))
+        else:
+            self.running[self.pool.submit(_build_in_worker, source)] = source
+
+    def results(self, *, everything: bool) -> Iterator[tuple[Source, PostResult]]:
+        """The posts built so far; with `everything`, wait for the rest too."""
+        from concurrent.futures import wait
+
+        yield from self.finished
+        self.finished.clear()
+        if self.running:
+            done, _ = wait(list(self.running), timeout=None if everything else 0)
+            for future in done:
+                yield self.running.pop(future), future.result()
+
+    def close(self) -> None:
+        """Stop the worker processes."""
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+
+
 class DaskExecutor:
-    """A Dask cluster synthesizes; this process reads posts, then encodes and writes them."""
+    """A Dask cluster synthesizes; this machine reads posts, then encodes and writes them."""
 
     def build(
         self, todo: list[Source], settings: Settings, reporter: Reporter
     ) -> Iterator[tuple[Source, PostResult]]:
-        """Synthesize every post's sentences on the cluster, build each post once they are in."""
+        """Synthesize every post's sentences on the cluster, build each post once they are in.
+
+        Posts are built on this machine as their sentences come in, while the cluster goes on
+        with later posts: in this process, or (--jobs N) in N local worker processes.
+        """
         if not todo:
             return
         os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "warning")  # also for its workers
@@ -199,8 +250,6 @@ class DaskExecutor:
                 f"--executor dask needs Dask ({exc}); install it: pip install 'exporter[dask]'"
             ) from exc
         logging.getLogger("distributed").setLevel(logging.WARNING)
-        from exporter.run import post as builder
-
         context = _context(settings, _ClusterProgress(reporter))
         parts = [
             plan_parts(rank, source, settings, context) if settings.narrate else []
@@ -219,6 +268,7 @@ class DaskExecutor:
         except (OSError, TimeoutError) as exc:
             where = settings.scheduler or "a local cluster"
             raise UsageError(f"cannot reach the Dask scheduler at {where}: {exc}") from exc
+        builds = _ClientBuilds(settings, context)
         try:
             workers = len(client.scheduler_info().get("workers", {}))
             total = sum(len(part.texts) for post_parts in parts for part in post_parts)
@@ -234,7 +284,7 @@ class DaskExecutor:
                 futures[future] = part
             for rank, source in enumerate(todo):
                 if not left[rank]:
-                    yield source, builder.build_source(source, context)
+                    builds.submit(source)
             for future in dask.as_completed(list(futures)):
                 part = futures[future]
                 if future.status == "finished":
@@ -243,8 +293,11 @@ class DaskExecutor:
                 # then reports the error the way a local build does)
                 left[part.rank] -= 1
                 if not left[part.rank]:
-                    yield todo[part.rank], builder.build_source(todo[part.rank], context)
+                    builds.submit(todo[part.rank])
+                yield from builds.results(everything=False)
+            yield from builds.results(everything=True)
         finally:
+            builds.close()
             client.close()
             if cluster is not None:
                 cluster.close()
