@@ -10,6 +10,7 @@ from pathlib import Path
 
 from exporter import __version__, signals
 from exporter.errors import ExporterError, UsageError
+from exporter.narrate.remote import is_url
 from exporter.run.pipeline import Settings, run
 from exporter.run.progress import PlainReporter, RichReporter, is_interactive
 
@@ -138,9 +139,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     audio.add_argument(
         "--cache",
-        type=Path,
-        metavar="DIR",
-        help="sentence audio cache (default: $XDG_CACHE_HOME/exporter/audio)",
+        metavar="DIR|URL",
+        help="sentence audio cache (default: $XDG_CACHE_HOME/exporter/audio); with --executor "
+        "dask also an fsspec URL (s3://bucket/prefix) that every worker reaches",
     )
     audio.add_argument(
         "-j",
@@ -198,7 +199,8 @@ def _build(args: argparse.Namespace) -> int:
         voice=args.voice,
         rate=args.rate,
         lexicons=tuple(args.lexicon),
-        cache_dir=args.cache,
+        cache_dir=None if args.cache is None or is_url(args.cache) else Path(args.cache),
+        cache_url=args.cache if args.cache is not None and is_url(args.cache) else None,
         jobs=args.jobs,
         include_drafts=args.include_drafts,
         posts_only=args.posts_only,
@@ -211,6 +213,8 @@ def _build(args: argparse.Namespace) -> int:
     )
     if settings.scheduler and settings.executor != "dask":
         raise UsageError("--scheduler needs --executor dask")
+    if settings.cache_url and settings.executor != "dask":
+        raise UsageError(f"--cache {settings.cache_url}: a URL cache needs --executor dask")
     for lexicon in settings.lexicons:
         if not lexicon.is_file():
             raise UsageError(f"--lexicon {lexicon}: no such file")

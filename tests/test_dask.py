@@ -130,3 +130,31 @@ def test_unreachable_scheduler_is_a_one_line_error(
                  "--scheduler", "tcp://127.0.0.1:9", "--cache", str(tmp_path / "c")])  # fmt: skip
     assert code == 2
     assert "cannot reach the Dask scheduler at tcp://127.0.0.1:9" in capsys.readouterr().err
+
+
+def test_url_cache_is_shared_through_fsspec(
+    tmp_path: Path, cluster: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`--cache file://…` (a real fsspec store): workers push whole entries to it, the client
+    pulls them into its own local cache; a rerun synthesizes and pushes nothing."""
+    src = _site(tmp_path / "src", posts=2, sentences=4)
+    store, client_xdg = tmp_path / "store", tmp_path / "client-xdg"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(client_xdg))  # not the workers' local cache
+    args = ["build", str(src), "-o", str(tmp_path / "out"), "--cache", f"file://{store}",
+            "--executor", "dask", "--scheduler", cluster.scheduler_address,
+            "--audio-format", "none", "--no-read-along"]  # fmt: skip
+    assert main(args) == 0
+    entries = sorted(store.rglob("*.wav"))
+    assert len(entries) == 11  # 2 x 6 utterances, one heading ("Part") shared
+    assert not list(store.rglob("*.part"))
+    assert sorted(p.name for p in client_xdg.rglob("*.wav")) == [p.name for p in entries]
+    assert [p["sentences_synthesized"] for p in _report(tmp_path / "out")["posts"]] == [0, 0]
+    stamps = {p: p.stat().st_mtime_ns for p in entries}
+    assert main([*args, "--force"]) == 0
+    assert {p: p.stat().st_mtime_ns for p in store.rglob("*.wav")} == stamps
+
+
+def test_url_cache_needs_the_dask_executor(tmp_path: Path) -> None:
+    """A URL cache with the local executor is a usage error (exit 2), not a folder named s3:."""
+    post = _site(tmp_path / "src", posts=1, sentences=1)
+    assert main(["build", str(post), "-o", str(tmp_path / "o"), "--cache", "s3://b/p"]) == 2

@@ -56,9 +56,10 @@ def book_script(book: Book, lexicon: Lexicon) -> Script:
 
 def synthesize_texts(
     texts: Sequence[str], voice_id: str | None, rate: int | None, cache: AudioCache
-) -> NarrationStats:
-    """Put the audio of texts into the cache, as narrate_book would (on a cluster's worker)."""
-    return narrate(texts, voice=voice_id, rate=rate, cache=cache, jobs=1).stats
+) -> list[str]:
+    """Put the audio of texts into the cache as narrate_book would (on a cluster's worker);
+    return their cache keys."""
+    return narrate(texts, voice=voice_id, rate=rate, cache=cache, jobs=1).keys
 
 
 def narrate_book(

@@ -126,14 +126,19 @@ class Part:
     voice: str | None
     rate: int | None
     cache_root: str
+    cache_url: str | None  # a shared store instead of a shared folder (see narrate.remote)
 
 
-def synthesize_part(part: Part) -> int:
-    """Synthesize a part's sentences into the shared cache (on a worker); return their count."""
+def synthesize_part(part: Part) -> list[str]:
+    """Synthesize a part's sentences into the shared cache (on a worker); return their keys."""
     from exporter.run.audiobook import synthesize_texts
 
-    synthesize_texts(part.texts, part.voice, part.rate, AudioCache(Path(part.cache_root)))
-    return len(part.texts)
+    cache = AudioCache(Path(part.cache_root))
+    if part.cache_url is not None:
+        from exporter.narrate.remote import MirroredCache, SharedStore
+
+        cache = MirroredCache(default_cache_dir(), SharedStore(part.cache_url))
+    return synthesize_texts(part.texts, part.voice, part.rate, cache)
 
 
 def plan_parts(rank: int, source: Source, settings: Settings, context: Any) -> list[Part]:
@@ -157,9 +162,9 @@ def plan_parts(rank: int, source: Source, settings: Settings, context: Any) -> l
         return []
     count = max(1, math.ceil(len(texts) / PART_SENTENCES))
     size = math.ceil(len(texts) / count) if texts else 0
-    root = str(context.cache.root)
+    root, url = str(context.cache.root), settings.cache_url
     return [
-        Part(rank, i, tuple(texts[i * size : (i + 1) * size]), voice, settings.rate, root)
+        Part(rank, i, tuple(texts[i * size : (i + 1) * size]), voice, settings.rate, root, url)
         for i in range(count)
         if texts[i * size : (i + 1) * size]
     ]
@@ -268,6 +273,11 @@ class DaskExecutor:
         except (OSError, TimeoutError) as exc:
             where = settings.scheduler or "a local cluster"
             raise UsageError(f"cannot reach the Dask scheduler at {where}: {exc}") from exc
+        store = None
+        if settings.cache_url is not None:
+            from exporter.narrate.remote import SharedStore
+
+            store = SharedStore(settings.cache_url)
         builds = _ClientBuilds(settings, context)
         try:
             workers = len(client.scheduler_info().get("workers", {}))
@@ -288,6 +298,9 @@ class DaskExecutor:
             for future in dask.as_completed(list(futures)):
                 part = futures[future]
                 if future.status == "finished":
+                    if store is not None:
+                        for key in future.result():
+                            store.pull(key, context.cache)
                     reporter.advance(len(part.texts))
                 # a part that failed is synthesized again by the post's own build (which
                 # then reports the error the way a local build does)

@@ -21,6 +21,7 @@ class Settings:
     rate: int | None = None
     lexicons: tuple[Path, ...] = ()
     cache_dir: Path | None = None
+    cache_url: str | None = None  # a cache shared through fsspec (with --executor dask)
     jobs: int = 1
     include_drafts: bool = False
     posts_only: bool = False
