@@ -16,6 +16,7 @@ from exporter.narrate.normalize import Lexicon, normalize, speak_url
 from exporter.narrate.script import Script, speech_script
 from exporter.narrate.synthesis import EngineFactory, NarrationStats, narrate, sample_count
 from exporter.narrate.timeline import Timeline, build_timeline, webvtt
+from exporter.run.settings import Settings
 from exporter.write.audio.assemble import AudioTags, ChapterMark, assemble_audiobook
 from exporter.write.audio.segments import EarlyEncoder, encode_missing, segment_jobs
 from exporter.write.epub.pages import chapter_file_name
@@ -55,11 +56,11 @@ def book_script(book: Book, lexicon: Lexicon) -> Script:
 
 
 def synthesize_texts(
-    texts: Sequence[str], voice_id: str | None, rate: int | None, cache: AudioCache
+    texts: Sequence[str], voice_id: str | None, settings: Settings, cache: AudioCache
 ) -> list[str]:
-    """Put the audio of texts into the cache as narrate_book would (on a cluster's worker);
-    return their cache keys."""
-    return narrate(texts, voice=voice_id, rate=rate, cache=cache, jobs=1).keys
+    """Put the audio of texts into the cache as narrate_book would, with the engine and rate
+    of the settings (on a cluster's worker); return their cache keys."""
+    return narrate(texts, voice=voice_id, rate=settings.rate, cache=cache, jobs=1).keys
 
 
 def narrate_book(

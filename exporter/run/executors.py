@@ -23,7 +23,6 @@ import math
 import os
 import secrets
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any, Protocol
 
 from exporter.errors import ExporterError, UsageError
@@ -118,27 +117,27 @@ class LocalExecutor:
 
 @dataclasses.dataclass(frozen=True)
 class Part:
-    """Sentences of one post for one cluster task, with the voice and rate to speak them in."""
+    """Sentences of one post for one cluster task, the book's voice, and the run's settings
+    (engine, rate and cache: whatever decides how a sentence sounds and where it is kept)."""
 
     rank: int  # the post's place in the run
     index: int
     texts: tuple[str, ...]
     voice: str | None
-    rate: int | None
-    cache_root: str
-    cache_url: str | None  # a shared store instead of a shared folder (see narrate.remote)
+    settings: Settings
 
 
 def synthesize_part(part: Part) -> list[str]:
     """Synthesize a part's sentences into the shared cache (on a worker); return their keys."""
     from exporter.run.audiobook import synthesize_texts
 
-    cache = AudioCache(Path(part.cache_root))
-    if part.cache_url is not None:
+    settings = part.settings
+    cache = AudioCache(settings.cache_dir or default_cache_dir())
+    if settings.cache_url is not None:
         from exporter.narrate.remote import MirroredCache, SharedStore
 
-        cache = MirroredCache(default_cache_dir(), SharedStore(part.cache_url))
-    return synthesize_texts(part.texts, part.voice, part.rate, cache)
+        cache = MirroredCache(default_cache_dir(), SharedStore(settings.cache_url))
+    return synthesize_texts(part.texts, part.voice, settings, cache)
 
 
 def plan_parts(rank: int, source: Source, settings: Settings, context: Any) -> list[Part]:
@@ -162,9 +161,8 @@ def plan_parts(rank: int, source: Source, settings: Settings, context: Any) -> l
         return []
     count = max(1, math.ceil(len(texts) / PART_SENTENCES))
     size = math.ceil(len(texts) / count) if texts else 0
-    root, url = str(context.cache.root), settings.cache_url
     return [
-        Part(rank, i, tuple(texts[i * size : (i + 1) * size]), voice, settings.rate, root, url)
+        Part(rank, i, tuple(texts[i * size : (i + 1) * size]), voice, settings)
         for i in range(count)
         if texts[i * size : (i + 1) * size]
     ]
