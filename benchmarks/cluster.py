@@ -10,10 +10,11 @@ whole site cold (empty cache, empty output folder), each in a fresh child proces
   --jobs 2            two local worker processes, whole posts each
   dask, 2 workers     --executor dask --jobs 2: a LocalCluster of two worker processes (or the
                       cluster at --scheduler) synthesizes, this process encodes and writes
-and prints seconds, speed-up over --jobs 1, and peak memory (the child's own and its finished
-children's; a LocalCluster's workers are not children of the child when it exits early, so the
-dask row's memory is the client's). Also checks that the dask build's EPUBs are byte-identical
-to the --jobs 1 build's. Writes only under a temporary folder.
+and prints seconds, CPU seconds, speed-up over --jobs 1, and peak memory. CPU and memory are
+the child's own and its reaped children's: worker processes come from the fork server (or
+are a LocalCluster's), not children of the child, so for --jobs 2 and dask they cover the
+main process only. Also checks that the dask build's EPUBs are byte-identical to the --jobs 1
+build's. Writes only under a temporary folder.
 """
 
 from __future__ import annotations
@@ -88,11 +89,11 @@ def main() -> None:
         shutil.rmtree(work, ignore_errors=True)
     one = rows[0][1]["seconds"]
     print(f"{args.posts} posts of ~{args.words} words; engine {args.engine}; cold builds")
-    print(f"{'build':<18} {'seconds':>8} {'speed-up':>9} {'peak MiB':>9}")
+    print(f"{'build':<18} {'seconds':>8} {'CPU s':>7} {'speed-up':>9} {'peak MiB':>9}")
     for label, numbers, _ in rows:
         print(
-            f"{label:<18} {numbers['seconds']:>8.2f} {one / numbers['seconds']:>8.2f}x "
-            f"{numbers['peak_mib']:>9.1f}"
+            f"{label:<18} {numbers['seconds']:>8.2f} {numbers.get('cpu', 0.0):>7.1f} "
+            f"{one / numbers['seconds']:>8.2f}x {numbers['peak_mib']:>9.1f}"
         )
     print(f"dask EPUBs byte-identical to --jobs 1: {'yes' if same else 'NO'}")
 
