@@ -82,10 +82,15 @@ def quadruple(post: Path, target: Path) -> None:
 
 
 def median_of(rounds: int, step: callable) -> dict[str, float]:  # type: ignore[valid-type]
-    """Run a step several times; keep the median time and the largest peak memory."""
-    runs = [step() for _ in range(rounds)]
+    """Run a step several times; keep the median times and the largest peak memory."""
+    return summary([step() for _ in range(rounds)])
+
+
+def summary(runs: list[dict[str, float]]) -> dict[str, float]:
+    """Median wall and CPU seconds (CPU: main process and reaped children) and the top peak."""
     return {
         "seconds": statistics.median(r["seconds"] for r in runs),
+        "cpu": statistics.median(r.get("cpu", 0.0) for r in runs),
         "peak_mib": max(r["peak_mib"] for r in runs),
     }
 
@@ -125,10 +130,7 @@ def main() -> None:
             build(post, out, cache, 1)
             edit_one_sentence(post)
             edits.append(build(post, out, cache, 1))
-        edit = {
-            "seconds": statistics.median(e["seconds"] for e in edits),
-            "peak_mib": max(e["peak_mib"] for e in edits),
-        }
+        edit = summary(edits)
         shutil.copyfile(args.post, post)
         long_post = work / "long.md"
         quadruple(post, long_post)
@@ -153,13 +155,13 @@ def main() -> None:
     )
     if args.engine != "espeak":
         print("(the baseline row is eSpeak NG's; a Piper command-line baseline is not built yet)")
-    print(f"{'step':<40} {'seconds':>8} {'ratio':>8}  {'vs':<9} {'peak MiB':>9}")
+    print(f"{'step':<40} {'seconds':>8} {'ratio':>8}  {'vs':<9} {'peak MiB':>9} {'CPU s':>6}")
     for label, numbers, against in rows:
         versus = "baseline" if against == base else "cold -j1"
         ratio = numbers["seconds"] / against
         print(
             f"{label:<40} {numbers['seconds']:>8.2f} {ratio:>8.2f}  {versus:<9} "
-            f"{numbers['peak_mib']:>9.1f}"
+            f"{numbers['peak_mib']:>9.1f} {numbers.get('cpu', 0.0):>6.1f}"
         )
 
 
