@@ -107,8 +107,8 @@ def test_killed_worker_loses_nothing(tmp_path: Path, cluster: Any) -> None:
             victim = next((w for w, keys in busy.items() if keys and pids.get(w)), None)
             time.sleep(0.05)
         assert victim is not None, "no part was ever running on a worker"
-        while sum(1 for _ in cache.rglob("*.wav")) < 3:  # the victim is mid-part
-            time.sleep(0.01)
+        while sum(1 for _ in cache.rglob("*.wav")) < 3 and time.monotonic() < deadline:
+            time.sleep(0.01)  # until the victim is mid-part
         os.kill(pids[victim], signal.SIGKILL)
         stdout, stderr = process.communicate(timeout=240)
         assert process.returncode == 0, stdout + stderr
