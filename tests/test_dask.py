@@ -60,7 +60,7 @@ def _report(out: Path) -> dict[str, Any]:
 def cluster() -> Iterator[Any]:
     """A LocalCluster of two worker processes (one thread each), closed after the test."""
     with distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
     ) as local:
         yield local
 

@@ -265,7 +265,7 @@ class DaskExecutor:
             else:
                 cluster = dask.LocalCluster(
                     n_workers=settings.jobs, threads_per_worker=1, processes=True,
-                    dashboard_address=None,
+                    dashboard_address=":0",
                 )  # fmt: skip
                 client = dask.Client(cluster)
         except (OSError, TimeoutError) as exc:
