@@ -49,10 +49,12 @@ def book_voice(book: Book, voice: str | None) -> str | None:
     return None
 
 
-def book_script(book: Book, lexicon: Lexicon) -> Script:
-    """What is said for a book: its utterances, normalized for speech in its language."""
+def book_texts(book: Book, lexicon: Lexicon) -> tuple[Script, list[str]]:
+    """What is said for a book: its speech script, and each utterance's text as the engine
+    gets it (the one recipe for a local build and a cluster's workers)."""
     language = book.meta.language
-    return speech_script(book, lambda text: normalize(text, lexicon, language), speak_url)
+    script = speech_script(book, lambda text: normalize(text, lexicon, language), speak_url)
+    return script, [u.text for u in script.utterances]
 
 
 def synthesize_texts(
@@ -80,8 +82,7 @@ def narrate_book(
     With `formats`, segments of those audiobook formats are encoded (into the cache) while
     later sentences are still being synthesized; `write_audiobooks` then finds them there.
     """
-    script = book_script(book, lexicon)
-    texts = [u.text for u in script.utterances]
+    script, texts = book_texts(book, lexicon)
     if on_start is not None:
         on_start(len(texts))
     voice_id = book_voice(book, voice)

@@ -146,7 +146,7 @@ def plan_parts(rank: int, source: Source, settings: Settings, context: Any) -> l
     The post is read and its speech script made exactly as its build will make them; a post
     that cannot be read gets no parts (its build reports why).
     """
-    from exporter.run.audiobook import book_script, book_voice
+    from exporter.run.audiobook import book_texts, book_voice
     from exporter.run.load import book_from_post
     from exporter.run.post import read_source
 
@@ -155,7 +155,7 @@ def plan_parts(rank: int, source: Source, settings: Settings, context: Any) -> l
         return []
     try:
         book = book_from_post(post, settings.images_dir)
-        texts = [u.text for u in book_script(book, context.lexicon_for(post.path)).utterances]
+        _, texts = book_texts(book, context.lexicon_for(post.path))
         voice = book_voice(book, settings.voice)
     except ExporterError:
         return []
