@@ -20,14 +20,14 @@ def _peak_mib() -> float:
     return max(own, kids) / 1024
 
 
-def step_build(post: str, out: str, cache: str, jobs: str) -> None:
-    """`exporter build` of one post (all outputs, real engine)."""
+def step_build(post: str, out: str, cache: str, jobs: str, *extra: str) -> None:
+    """`exporter build` of a post or folder (all outputs, real engine), with extra options."""
     from exporter.cli import main
 
     sink = io.StringIO()
     real, sys.stdout = sys.stdout, sink
     try:
-        code = main(["build", post, "-o", out, "--cache", cache, "--jobs", jobs])
+        code = main(["build", post, "-o", out, "--cache", cache, "--jobs", jobs, *extra])
     finally:
         sys.stdout = real
     if code != 0:
@@ -133,9 +133,16 @@ def step_duration(out: str) -> None:
     print(json.dumps({"seconds": probe_duration(mp3), "peak_mib": 0.0}))
 
 
+def _cpu_seconds() -> float:
+    """CPU time (user + system) of this process and of its finished children."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
 def _finish(seconds: float) -> None:
     """Print the step's measurement as the last line."""
-    print(json.dumps({"seconds": seconds, "peak_mib": _peak_mib()}))
+    print(json.dumps({"seconds": seconds, "peak_mib": _peak_mib(), "cpu": _cpu_seconds()}))
 
 
 def main() -> None:

@@ -200,9 +200,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     audio.add_argument(
         "--cache",
-        type=Path,
-        metavar="DIR",
-        help="sentence audio cache (default: $XDG_CACHE_HOME/exporter/audio)",
+        metavar="DIR|URL",
+        help="sentence audio cache (default: $XDG_CACHE_HOME/exporter/audio); with --executor "
+        "dask also an fsspec URL (s3://bucket/prefix) that every worker reaches",
     )
     audio.add_argument(
         "-j",
@@ -211,6 +211,21 @@ def build_parser() -> argparse.ArgumentParser:
         default=os.cpu_count() or 1,
         metavar="N",
         help="processes for synthesis and encoding (default: the number of cores)",
+    )
+
+    cluster = build.add_argument_group("distributed builds")
+    cluster.add_argument(
+        "--executor",
+        choices=("local", "dask"),
+        default="local",
+        help="where sentences are synthesized: local processes (default) or a Dask cluster "
+        "(needs the dask extra; encoding and writing stay on this machine)",
+    )
+    cluster.add_argument(
+        "--scheduler",
+        metavar="tcp://HOST:PORT",
+        help="the Dask scheduler to use with --executor dask (default: start a local "
+        "cluster of --jobs worker processes); its workers must reach --cache",
     )
 
     check = commands.add_parser(

@@ -14,6 +14,7 @@ from exporter.arguments import build_parser
 from exporter.errors import ExporterError, NarrationError, UsageError, brief
 from exporter.model.language import normalize_tag
 from exporter.narrate.engines import ENGINES, engine_module
+from exporter.narrate.remote import is_url
 from exporter.run.pipeline import Settings, run
 from exporter.run.progress import PlainReporter, RichReporter, is_interactive, printable
 
@@ -29,7 +30,8 @@ def _build(args: argparse.Namespace) -> int:
         voice=args.voice,
         rate=args.rate,
         lexicons=tuple(args.lexicon),
-        cache_dir=args.cache,
+        cache_dir=None if args.cache is None or is_url(args.cache) else Path(args.cache),
+        cache_url=args.cache if args.cache is not None and is_url(args.cache) else None,
         jobs=args.jobs,
         include_drafts=args.include_drafts,
         posts_only=args.posts_only,
@@ -42,9 +44,15 @@ def _build(args: argparse.Namespace) -> int:
         base_url=args.base_url,
         debug=args.debug,
         loudness=args.loudness,
+        executor=args.executor,
+        scheduler=args.scheduler,
     )
     if args.language and not settings.language:
         raise UsageError(f"--language {args.language}: not a language tag such as es or en-GB")
+    if settings.scheduler and settings.executor != "dask":
+        raise UsageError("--scheduler needs --executor dask")
+    if settings.cache_url and settings.executor != "dask":
+        raise UsageError(f"--cache {settings.cache_url}: a URL cache needs --executor dask")
     for lexicon in settings.lexicons:
         if not lexicon.is_file():
             raise UsageError(f"--lexicon {lexicon}: no such file")

@@ -155,7 +155,7 @@ def _bad_value_line(front: str) -> int | None:
 
 
 def read_yaml_mapping(path: Path) -> dict[str, Any]:
-    """Load a YAML file that must hold a mapping (a lexicon, say) with `yaml.safe_load` only."""
+    """Load a YAML file that must hold a mapping (a lexicon, say): safe types, no aliases."""
     try:
         data = _load_yaml(read_bounded(path, MAX_LEXICON_BYTES).decode("utf-8"))
     except OSError as exc:

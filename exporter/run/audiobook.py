@@ -19,6 +19,7 @@ from exporter.narrate.normalize import engine_text, normalize, speak_url
 from exporter.narrate.script import Script, speech_script
 from exporter.narrate.synthesis import NarrationStats, narrate, sample_count
 from exporter.narrate.timeline import Timeline, build_timeline
+from exporter.run.settings import Settings
 from exporter.write.audio.assemble import AudioTags, ChapterMark, assemble_audiobook, decode_pcm
 from exporter.write.audio.common import Cover, failures
 from exporter.write.audio.segments import EarlyEncoder, encode_missing, segment_jobs
@@ -47,6 +48,26 @@ class Narrated:
     target_lufs: float
 
 
+def book_texts(book: Book, lexicon: Lexicon) -> tuple[Script, list[str]]:
+    """What is said for a book: its speech script, and each utterance's text as the engine
+    gets it (the one recipe for a local build and a cluster's workers)."""
+    language = book.meta.language
+    script = speech_script(
+        book, lambda text: normalize(text, lexicon), lambda url: speak_url(url, language)
+    )
+    return script, [engine_text(u.text, lexicon) for u in script.utterances]
+
+
+def synthesize_texts(
+    texts: Sequence[str], voice_id: str | None, settings: Settings, cache: AudioCache
+) -> list[str]:
+    """Put the audio of texts into the cache as narrate_book would, with the engine and rate
+    of the settings (on a cluster's worker); return their cache keys."""
+    return narrate(
+        texts, voice=voice_id, rate=settings.rate, cache=cache, jobs=1, engine=settings.engine
+    ).keys
+
+
 def narrate_book(
     book: Book,
     *,
@@ -68,10 +89,7 @@ def narrate_book(
     later sentences are still being synthesized; `write_audiobooks` then finds them there.
     """
     language = book.meta.language
-    script = speech_script(
-        book, lambda text: normalize(text, lexicon), lambda url: speak_url(url, language)
-    )
-    texts = [engine_text(u.text, lexicon) for u in script.utterances]
+    script, texts = book_texts(book, lexicon)
     if on_start is not None:
         on_start(len(texts))
     speaker = open_engine(engine, voice, rate, language)

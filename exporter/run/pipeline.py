@@ -6,21 +6,19 @@ import dataclasses
 import importlib.metadata
 import json
 from collections.abc import Iterable
-from concurrent.futures import as_completed
 from pathlib import Path
 
 from exporter.errors import NarrationError
 from exporter.narrate.cache import AudioCache, default_cache_dir
 from exporter.read.config import find_site_config
 from exporter.read.site_settings import read_site_settings, settings_path
+from exporter.run.executors import executor_for
 from exporter.run.lock import check_out_dir, holding
 from exporter.run.names import name_sources
 from exporter.run.progress import PlainReporter, Reporter
 from exporter.run.report import NOT_A_POST, PostResult, Report
-from exporter.run.sandbox import failure
 from exporter.run.settings import Settings, Source, discover, lexicon_files
 from exporter.run.state import BuildState, BuiltPost, fingerprint
-from exporter.workers import worker_pool
 from exporter.write.outputs import Claims, Outputs, SiteOutputs
 from exporter.write.site.publish import publish_site
 
@@ -69,49 +67,6 @@ def check_narration(settings: Settings) -> str:
     except NarrationError as exc:
         return str(exc)
     return ""
-
-
-def _init_worker(settings: Settings) -> None:
-    """Pool initializer: set up the builder in a worker (this process never imports it)."""
-    from exporter.run import post as builder
-
-    builder.init_worker(settings)
-
-
-def _build_in_worker(source: Source) -> PostResult:
-    """Build one post in a worker process."""
-    from exporter.run import post as builder
-
-    return builder.build_in_worker(source)
-
-
-def _build_all(
-    todo: list[Source], settings: Settings, reporter: Reporter
-) -> Iterable[tuple[Source, PostResult]]:
-    """Build posts; with several posts and jobs, each worker process builds whole posts."""
-    if not todo:
-        return
-    if settings.jobs > 1 and len(todo) > 1:
-        worker_settings = dataclasses.replace(settings, jobs=1)
-        workers = min(settings.jobs, len(todo))
-        with worker_pool(workers, _init_worker, (worker_settings,)) as pool:
-            futures = {pool.submit(_build_in_worker, source): source for source in todo}
-            for future in as_completed(futures):
-                source = futures[future]
-                try:
-                    result = future.result()
-                except Exception as exc:  # its worker died: the post fails, the run goes on
-                    result = failure(source.path, exc, settings.debug)
-                yield source, result
-        return
-    from exporter.run import (
-        post as builder,  # the heavy libraries load only when something is built
-    )
-
-    cache = AudioCache(settings.cache_dir or default_cache_dir())
-    context = builder.BuildContext(settings, reporter, cache)
-    for source in todo:
-        yield source, builder.build_source(source, context)
 
 
 def run(paths: Iterable[Path], settings: Settings, reporter: Reporter | None = None) -> Report:
@@ -169,7 +124,7 @@ def _run(paths: Iterable[Path], settings: Settings, reporter: Reporter) -> Repor
         report.problems.append(f"no narration: {problem}")
         reporter.message(f"error: no narration: {problem}")
         settings = dataclasses.replace(settings, narrate=False)
-    for source, result in _build_all(todo, settings, reporter):
+    for source, result in executor_for(settings).build(todo, settings, reporter):
         _remember(state, source, result, settings)
         results[source.path] = result
         reporter.message(result.line())

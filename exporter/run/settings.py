@@ -22,6 +22,7 @@ class Settings:
     rate: int | None = None
     lexicons: tuple[Path, ...] = ()
     cache_dir: Path | None = None
+    cache_url: str | None = None  # a cache shared through fsspec (with --executor dask)
     jobs: int = 1
     include_drafts: bool = False
     posts_only: bool = False
@@ -34,6 +35,8 @@ class Settings:
     base_url: str | None = None
     debug: bool = False
     loudness: float = -19.0  # target integrated loudness of every audiobook, LUFS
+    executor: str = "local"
+    scheduler: str | None = None
 
 
 @dataclass(frozen=True)
