@@ -67,7 +67,8 @@ def test_bad_posts_fail_alone_with_one_line_each(
     captured = capsys.readouterr()
     assert code == 1
     assert (out / "a-short-post.epub").is_file()
-    assert _listing(out) == sorted(["a-short-post.epub", "a-short-post.html", "report.json", *SITE])
+    expected = ["a-short-post.cover.jpg", "a-short-post.epub", "a-short-post.html", "report.json"]
+    assert _listing(out) == sorted([*expected, *SITE])
     failed = [line for line in captured.out.splitlines() if line.startswith("failed: ")]
     assert len(failed) == len(bad)
     for name in bad:
@@ -105,7 +106,8 @@ def test_missing_engine_still_builds_the_epub(
     assert main(["build", str(post), "-o", str(out), "--cache", str(tmp_path / "c")]) == 1
     text = capsys.readouterr().out
     assert text.count("eSpeak NG is not installed") >= 1
-    assert _listing(out) == sorted(["a-short-post.epub", "a-short-post.html", "report.json", *SITE])
+    expected = ["a-short-post.cover.jpg", "a-short-post.epub", "a-short-post.html", "report.json"]
+    assert _listing(out) == sorted([*expected, *SITE])
 
 
 def test_bad_voice_is_an_error_not_a_fallback(

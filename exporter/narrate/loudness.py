@@ -32,7 +32,7 @@ from exporter.narrate.synthesis import read_pcm
 GAIN_STEP_DB = 0.5  # the book gain is quantized, so a small edit rarely moves it
 PCM_CEILING_DBTP = -4.5  # lossy encoders raise true peaks: leave margin below -3 dBTP
 LIMITER_VERSION = 1
-GAIN_ROUNDS = 3  # leveled measurements to correct the gain for the limiter
+GAIN_ROUNDS = 6  # leveled measurements to correct the gain for the limiter
 OVERSAMPLE = 4  # BS.1770-4 Annex 2: 4x; speech has little energy near Nyquist
 _HALF_TAPS = 8  # input samples of FIR context each side of an oversampled point
 _LIMIT_WINDOW_S = 0.005  # look-ahead and release of the limiter, each side of a peak

@@ -227,9 +227,11 @@ class EarlyEncoder:
     ) -> None:  # fmt: skip
         """Watch for `keys` (one per utterance of `script`) and encode in `formats`.
 
-        Segments need the book's gain, known only at the end: they are encoded with a gain
-        measured on the first PROVISIONAL_SECONDS of narration, which is usually the final one
-        (it is quantized); when it is not, the early segments are simply not used.
+        Segments need the book's gain, known only at the end: they are encoded with the gain
+        measured on what is laid out so far, first after PROVISIONAL_SECONDS of narration, then
+        again each time the narration has doubled (so measuring costs at most twice the
+        book). Segments encoded under a gain that is not the final one are simply not used.
+        When every sentence is cached already, the first estimate covers the whole book.
         """
         self.script, self.keys, self.cache = script, list(keys), cache
         self.formats = list(formats)
@@ -237,6 +239,7 @@ class EarlyEncoder:
         self.target_lufs, self.ceiling = target_lufs, ceiling
         self.gain_db: float | None = None
         self.held: list[Segment] = []  # segments closed before the gain was chosen
+        self.next_estimate = PROVISIONAL_SECONDS  # narration (s) at which the gain is measured
         self.jobs: queue.SimpleQueue[SegmentJob | None] = queue.SimpleQueue()
         self.closing = threading.Event()
         self.aborting = threading.Event()
@@ -265,21 +268,25 @@ class EarlyEncoder:
         """Lay out the sentences cached so far, in order; queue the segments they close."""
         utterances, placed = self.script.utterances, len(self.layout.cues)
         final = len(utterances) - 1
+        start = placed
         while placed <= final and not self.closing.is_set():
             info = self.cache.info(self.keys[placed])
             if info is None:
-                return
+                break
             closed = self.layout.add(utterances[placed], info[1], last=placed == final)
             placed += 1
-            heard = self.layout.cues[-1].end / self.layout.sample_rate
-            if self.gain_db is None and heard >= PROVISIONAL_SECONDS:
-                self.gain_db = self._provisional_gain()
             if closed is not None:
                 self.held.append(closed)
-            if self.gain_db is not None:
-                for segment in self.held:
-                    self._queue(segment, self.gain_db)
-                self.held.clear()
+        if placed == start:
+            return
+        heard = self.layout.cues[-1].end / self.layout.sample_rate
+        if heard >= self.next_estimate:
+            self.gain_db = self._provisional_gain()
+            self.next_estimate = 2 * heard
+        if self.gain_db is not None:
+            for segment in self.held:
+                self._queue(segment, self.gain_db)
+            self.held.clear()
 
     def _provisional_gain(self) -> float:
         """The book gain as measured on the sentences laid out so far."""
