@@ -45,7 +45,7 @@ def test_contracts_hold_on_the_tree() -> None:
     ("module", "line", "contract"),
     [
         ("write/epub/smil.py", "from exporter.write.audio import common", "Writers never import"),
-        ("write/epub/smil.py", "from exporter.run import post", "One pipeline"),
+        ("write/epub/smil.py", "from exporter.run import post", "Pipeline layers"),
         ("run/report.py", "import bs4", "bs4 is imported only by"),
         ("model/text.py", "import yaml", "standard library only"),
     ],
