@@ -235,3 +235,17 @@ def test_a_folder_with_no_posts_says_so_and_fails(
         (folder / name).write_text(text)
     assert main(["build", str(folder), "-o", str(tmp_path / "out"), "--no-audio"]) == 1
     assert f"error: no posts found in {folder}" in capsys.readouterr().out
+
+
+def test_the_posts_without_lang_get_their_own_language(built: tuple[Path, int, str]) -> None:
+    """The Spanish and the Norwegian post say no `lang`: each book is in its own language
+    (the Norwegian one is written in Nynorsk: `nn`)."""
+    out, _, _ = built
+    for name, language in (
+        ("como-empezar-un-huerto-urbano.epub", "es"),
+        ("laeringsressursar-og-youtube.epub", "nn"),
+    ):
+        with zipfile.ZipFile(out / name) as book:
+            opf = book.read("EPUB/content.opf").decode()
+        assert f"<dc:language>{language}</dc:language>" in opf, name
+        assert f'xml:lang="{language}"' in opf, name
