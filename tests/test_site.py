@@ -178,8 +178,14 @@ def test_feed_has_every_required_tag(site: Path) -> None:
     assert abs(hours * 3600 + minutes * 60 + secs - seconds) <= 0.5 + 1e-9
     root = ET.parse(site / "feed.xml").getroot()
     assert root.findtext(f"channel/{ITUNES}explicit") == "false"  # Apple's current values
+    cover = BASE + f"{SLUG}.cover.jpg"
+    channel_image = root.find(f"channel/{ITUNES}image")
+    assert channel_image is not None and channel_image.get("href") == cover
+    assert (site / f"{SLUG}.cover.jpg").is_file()
     item = root.find("channel/item")
     assert item is not None
+    item_image = item.find(f"{ITUNES}image")
+    assert item_image is not None and item_image.get("href") == cover
     for tag, media_type in (("chapters", "application/json+chapters"), ("transcript", "text/vtt")):
         element = item.find(PODCAST + tag)
         assert element is not None and element.get("type") == media_type

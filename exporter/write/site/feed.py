@@ -104,6 +104,7 @@ def feed_xml(cards: Sequence[Card], settings: SiteSettings, base_url: str | None
         "author": settings.author or ", ".join(authors) or settings.title or labels.books,
         "category": settings.category,
         "explicit": "true" if settings.explicit else "false",
-        "image": None,  # a channel cover: none yet (issue 11 makes covers per book)
+        # the channel's artwork (podcast apps require one): the newest episode's cover
+        "image": next((item.image for item in items if item.image), None),
     }
     return render("feed.xml", channel=channel, items=items)
