@@ -81,7 +81,8 @@ def test_dask_build_is_identical_to_a_local_build(
     assert [p["sentences_synthesized"] for p in posts] == [0, 0, 0]
     assert [p["sentences_reused"] for p in posts] == [12, 12, 12]
     built = _outputs(dask)
-    assert len(built) == 3 * 5  # EPUB, m4b, mp3, VTT and read-along EPUB of each post
+    # EPUB, cover, m4b, mp3, VTT, read-along EPUB, page and chapters of each post; the site's 4
+    assert len(built) == 3 * 8 + 4
     epubs = {name for name in built if name.endswith(".epub") and "read-along" not in name}
     assert {name: built[name] for name in epubs} == {n: _outputs(local)[n] for n in epubs}
     again = tmp_path / "again"
@@ -147,7 +148,8 @@ def test_url_cache_is_shared_through_fsspec(
     entries = sorted(store.rglob("*.wav"))
     assert len(entries) == 11  # 2 x 6 utterances, one heading ("Part") shared
     assert not list(store.rglob("*.part"))
-    assert sorted(p.name for p in client_xdg.rglob("*.wav")) == [p.name for p in entries]
+    pulled = {p.name for p in client_xdg.rglob("*.wav")}  # and the client's leveled copies
+    assert {p.name for p in entries} <= pulled
     assert [p["sentences_synthesized"] for p in _report(tmp_path / "out")["posts"]] == [0, 0]
     stamps = {p: p.stat().st_mtime_ns for p in entries}
     assert main([*args, "--force"]) == 0
