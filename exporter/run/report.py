@@ -6,12 +6,14 @@ import json
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from exporter.atomic import write_if_changed
 from exporter.errors import brief
-from exporter.narrate.loudness import Loudness
 from exporter.write.site.card import Card
+
+if TYPE_CHECKING:  # the meter pulls in numpy and scipy: a no-op rebuild never needs them
+    from exporter.narrate.loudness import Loudness
 
 Status = Literal["built", "unchanged", "skipped", "failed"]
 NOT_A_POST = "not a post (no front matter)"  # why a file found in a folder is passed over
