@@ -1,9 +1,4 @@
-"""Clean a post's HTML into the Book's chapters; the only module that uses beautifulsoup4.
-
-Only model nodes come out, so the model is the allow-list: scripts, styles, forms and every
-attribute are gone by construction; addresses pass `media.safe_link`/`safe_media`. The rules
-about single elements (tables, images, footnote marks) live in `tags`.
-"""
+"""Walk the cleaned soup once, in document order, into headings and blocks with their inlines."""
 
 from __future__ import annotations
 
@@ -17,12 +12,10 @@ from bs4.element import NavigableString, PageElement, PreformattedString
 from exporter.clean import elements as tags
 from exporter.clean.elements import BLOCKS, CELL_BLOCKS, EMBEDS, HEADINGS, LISTS, STYLES, CellFacts
 from exporter.clean.inlines import SPACE, collapse, linked, styled, text_pieces, trim, visible
-from exporter.clean.notes import Notes, attach_notes
-from exporter.clean.outline import BlockItem, HeadingItem, Item, outline
+from exporter.clean.outline import BlockItem, HeadingItem, Item
 from exporter.model.book import (
     Block,
     Cell,
-    Chapter,
     CodeBlock,
     Embed,
     Figure,
@@ -36,64 +29,15 @@ from exporter.model.book import (
     Table,
     Text,
 )
-from exporter.read.addresses import embed_for, safe_link, script_embed
-from exporter.read.body import prepare_body
+from exporter.read.addresses import embed_for, safe_link
 
-_NOTE_TAGS = frozenset({"li", "p", "div", "aside", "dd", "section", "footer"})
 _MAX_DEPTH = 120
 _MAX_NEST = 16
 _MAX_HEADING_WORDS = 24
-_SCRIPT_KIND = "data-exporter-script"  # marks a player made from a <script src>
+SCRIPT_KIND = "data-exporter-script"  # marks a player made from a <script src>
 
 
-def clean_body(body: str, book_title: str) -> tuple[Chapter, ...]:
-    """Turn a post body (as WordPress stores it) into chapters; may return no chapters."""
-    return clean_html(prepare_body(body).html, book_title)
-
-
-def clean_html(html: str, book_title: str) -> tuple[Chapter, ...]:
-    """Turn prepared HTML (see `prepare`) into chapters with their footnotes."""
-    soup = BeautifulSoup(html, "html.parser")
-    for script in soup.find_all("script", src=True):  # a gist or widget: kept as its link
-        embed = script_embed(str(script.get("src") or ""))
-        if embed is not None:
-            player = soup.new_tag("iframe", src=embed.url, title=embed.title)
-            player[_SCRIPT_KIND] = embed.kind
-            script.replace_with(player)
-    for tag in soup.find_all(list(tags.DROP)):
-        if not _gone(tag):
-            tag.decompose()
-    _keep_shown_text(soup)
-    for br in soup.find_all("br"):  # not soup.select: soupsieve compiles for 0.2 s a process
-        if br.find_parent("pre") is not None:
-            br.replace_with("\n")
-    walker = _Walker(soup)
-    notes = walker.take_notes(soup)
-    items = list(walker.walk(soup.children, 0, 0, 0))
-    return attach_notes(outline(items, book_title), notes)
-
-
-def _keep_shown_text(soup: BeautifulSoup) -> None:
-    """Reduce pictures, formulas and form controls to the text they show (`tags.hidden_in`)."""
-    for svg in soup.find_all("svg"):
-        if _gone(svg) or svg.find_parent("svg") is not None:
-            continue
-        shown = [t.get_text() for t in svg.find_all("text") if t.find_parent("text") is None]
-        svg.replace_with(NavigableString(" ".join(shown)))
-    for math in soup.find_all("math"):
-        if _gone(math):
-            continue
-        for note in math.find_all(list(tags.MATH_HIDDEN)):
-            note.decompose()
-        math.replace_with(NavigableString(math.get_text()))
-    for tag in soup.find_all(list(tags.SPACED)):
-        tag.insert_before(" ")
-        tag.insert_after(" ")
-    for tag in soup.find_all([*tags.UNWRAPPED, "option"]):
-        tag.unwrap()
-
-
-def _gone(element: PageElement) -> bool:
+def gone(element: PageElement) -> bool:
     """Whether an element was decomposed, in constant time (bs4's `decomposed` property makes
     `Tag.__getattr__` search the whole subtree for a `<_decomposed>` tag when it was not)."""
     return bool(vars(element).get("_decomposed", False))
@@ -118,7 +62,7 @@ def _is_block(node: PageElement) -> TypeGuard[Tag]:
     )
 
 
-class _Walker:
+class Walker:
     """Walks the parsed tree once, yielding headings and blocks in document order."""
 
     def __init__(self, soup: BeautifulSoup) -> None:
@@ -206,8 +150,8 @@ class _Walker:
             inner = [(c.name, c.attrs) for c in tag.find_all(["source", "embed", "param"])]
             src = tags.player_src(tag.attrs, inner)
             embed = embed_for(name, src, str(tag.get("title") or ""))
-            if embed is not None and tag.get(_SCRIPT_KIND) in ("code", "widget"):
-                embed = Embed(str(tag.get(_SCRIPT_KIND)), embed.url, str(tag.get("title")))
+            if embed is not None and tag.get(SCRIPT_KIND) in ("code", "widget"):
+                embed = Embed(str(tag.get(SCRIPT_KIND)), embed.url, str(tag.get("title")))
             if embed is not None:
                 yield BlockItem(embed, indent)
         elif name == "img" or tags.is_image_figure(
@@ -328,55 +272,6 @@ class _Walker:
         """The plain text of an element (a heading), markup never parsed, note marks left out."""
         return collapse("".join(text_pieces(self.inlines(tag, 0, 0))))
 
-    # ------------------------------------------------------------ footnotes
-
-    def take_notes(self, soup: BeautifulSoup) -> Notes:
-        """Find footnote references and their notes; take the notes out of the body."""
-        order: dict[int, int] = {}
-        targets: dict[str, Tag] = {}
-        for index, tag in enumerate(soup.find_all(True)):
-            order[id(tag)] = index
-            for key in (tag.get("id"), tag.get("name") if tag.name == "a" else None):
-                if key:
-                    targets.setdefault(str(key), tag)
-        found: dict[int, tuple[str, Tag]] = {}
-        ref_ids: set[str] = set()
-        for a in soup.find_all("a", href=True):
-            href = str(a["href"]).strip()
-            target = targets.get(href[1:]) if href.startswith("#") else None
-            note = _note_of(target) if target is not None and _ref_like(a) else None
-            if note is None or order[id(note)] < order[id(a)] or any(p is note for p in a.parents):
-                continue
-            key = f"note-{order[id(note)]}"
-            label = re.sub(r"[\[\]()\s]", "", a.get_text()) or str(len(found) + 1)
-            sup = a.parent
-            whole = sup is not None and collapse(sup.get_text()) == collapse(a.get_text())
-            outer = sup if sup is not None and sup.name == "sup" and whole else a
-            self.refs[id(outer)] = NoteRef(key, label[:8])
-            ref_ids.update(str(t.get("id")) for t in (a, outer) if t.get("id"))
-            found.setdefault(id(note), (key, note))
-        notes: Notes = {}
-        labels: dict[str, str] = {}
-        lists: dict[int, Tag | None] = {}
-        for ref in self.refs.values():
-            labels.setdefault(ref.note_id, ref.label)
-        for key, note in sorted(found.values(), key=lambda kn: order[id(kn[1])]):
-            if _gone(note) or any(_gone(p) for p in note.parents):
-                continue
-            for back in note.find_all("a", href=True):
-                href = str(back["href"]).strip()
-                if href[1:] in ref_ids or tags.BACKLINK.match(back.get_text()):
-                    back.decompose()
-            label = labels[key]
-            blocks = self.blocks(note.children, 0, 1)
-            lists.setdefault(id(note.parent), note.parent)
-            note.decompose()
-            if blocks:
-                notes[key] = (label, blocks)
-        for parent in lists.values():  # once at the end: pruning per note would be quadratic
-            _prune_empty(parent)
-        return notes
-
 
 def _rows(table: Tag) -> tuple[list[list[Tag]], list[PageElement]]:
     """A table's own rows of cells, and whatever stray content sits outside its rows."""
@@ -410,39 +305,7 @@ def _facts(cell: Tag) -> CellFacts:
     )
 
 
-def _ref_like(a: Tag) -> bool:
-    """True for a link that looks like a footnote mark (see `tags.ref_like`)."""
-    marks = " ".join([*(a.get_attribute_list("class") or []), str(a.get("role") or "")])
-    in_sup = a.find_parent("sup") is not None or a.find("sup") is not None
-    return tags.ref_like(marks, in_sup, a.get_text())
-
-
 def _in_head(cell: Tag) -> bool:
     """True for a cell in the table's `<thead>`."""
     row = cell.parent
     return row is not None and row.parent is not None and row.parent.name == "thead"
-
-
-def _note_of(target: Tag) -> Tag | None:
-    """The block a footnote link points at (the paragraph around a bare anchor), if note-like."""
-    note: Tag | None = target
-    while note is not None and note.name not in _NOTE_TAGS:
-        note = note.parent
-    if note is None or note.name in ("[document]", "body", "html"):
-        return None
-    if note.find(list(HEADINGS)) or not collapse(note.get_text()):
-        return None
-    return note
-
-
-def _prune_empty(tag: Tag | None) -> None:
-    """Remove the note list a footnote came from once nothing visible is left in it."""
-    while (
-        isinstance(tag, Tag)
-        and tag.name in ("ol", "ul", "div", "section", "aside", "footer")
-        and not collapse(tag.get_text())
-        and tag.find(["img", *EMBEDS]) is None
-    ):
-        parent = tag.parent
-        tag.decompose()
-        tag = parent
