@@ -3,10 +3,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Protocol
+from typing import Literal, Protocol
 
 from exporter.check.ace import ace_missing, run_ace_many
 from exporter.check.epubcheck import epubcheck_missing, run_epubcheck_many
@@ -64,12 +64,22 @@ class _Verdict(Protocol):
         ...
 
 
+@dataclass(frozen=True)
+class _Checker:
+    """A checker run over every built book at once, and the PostCheck field marking it run."""
+
+    name: str
+    missing: Callable[[], str]  # '' when it can run here, else what to install
+    run_many: Callable[[list[Path]], Mapping[Path, _Verdict]]
+    marks: Literal["epubchecked", "ace_checked"]
+
+
+_EPUBCHECK = _Checker("EPUBCheck", epubcheck_missing, run_epubcheck_many, "epubchecked")
+_ACE = _Checker("DAISY Ace", ace_missing, run_ace_many, "ace_checked")
+
+
 def _add_verdicts(
-    checks: list[PostCheck],
-    verdicts: Mapping[Path, _Verdict],
-    *,
-    epubchecked: bool = False,
-    ace_checked: bool = False,
+    checks: list[PostCheck], verdicts: Mapping[Path, _Verdict], marks: str
 ) -> list[PostCheck]:
     """The checks with each book's findings added as problems, and the checker marked as run."""
     return [
@@ -81,8 +91,8 @@ def _add_verdicts(
                 for book in check.books
                 if not verdicts[book].clean
             ),
-            epubchecked=check.epubchecked or epubchecked,
-            ace_checked=check.ace_checked or ace_checked,
+            epubchecked=check.epubchecked or marks == "epubchecked",
+            ace_checked=check.ace_checked or marks == "ace_checked",
         )
         for check in checks
     ]
@@ -126,16 +136,10 @@ def check_posts(
         checks.append(PostCheck(source.path, tuple(problems), books))
     all_books = [book for check in checks for book in check.books]
     notes: list[str] = []
-    if epubcheck:
-        missing = epubcheck_missing()
-        if missing:
-            notes.append(f"EPUBCheck was not run: {missing}")
-        else:
-            checks = _add_verdicts(checks, run_epubcheck_many(all_books), epubchecked=True)
-    if accessibility:
-        missing = ace_missing()
-        if missing:
-            notes.append(f"DAISY Ace was not run: {missing}")
-        else:
-            checks = _add_verdicts(checks, run_ace_many(all_books), ace_checked=True)
+    for checker, wanted in ((_EPUBCHECK, epubcheck), (_ACE, accessibility)):
+        missing = checker.missing() if wanted else "not asked for"
+        if wanted and missing:
+            notes.append(f"{checker.name} was not run: {missing}")
+        elif wanted:
+            checks = _add_verdicts(checks, checker.run_many(all_books), checker.marks)
     return checks, notes
