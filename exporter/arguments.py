@@ -79,6 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"exporter {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
+    # The build's options are stored under the names of the Settings fields they set (cli.py).
     build = commands.add_parser(
         "build",
         help="build books from post files or folders",
@@ -95,7 +96,13 @@ def build_parser() -> argparse.ArgumentParser:
         f"file of at most {describe(MAX_POST_BYTES)}",
     )
     build.add_argument(
-        "-o", "--out", type=Path, default=Path("output"), help="output folder (default: output/)"
+        "-o",
+        "--out",
+        dest="out_dir",
+        type=Path,
+        default=Path("output"),
+        metavar="DIR",
+        help="output folder (default: output/)",
     )
     build.add_argument(
         "--include-drafts",
@@ -111,6 +118,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     build.add_argument(
         "--images",
+        dest="images_dir",
         type=Path,
         metavar="DIR",
         help="a copy of the site's images: site-relative images found here are embedded "
@@ -148,10 +156,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     audio = build.add_argument_group("narration")
     audio.add_argument(
-        "--no-audio", action="store_true", help="build the EPUB only: no narration at all"
+        "--no-audio",
+        dest="narrate",
+        action="store_false",
+        help="build the EPUB only: no narration at all",
     )
     audio.add_argument(
         "--audio-format",
+        dest="audio_formats",
         type=_formats,
         default=("m4b", "mp3"),
         metavar="LIST",
@@ -191,6 +203,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     audio.add_argument(
         "--lexicon",
+        dest="lexicons",
         type=Path,
         action="append",
         default=[],

@@ -7,6 +7,7 @@ import os
 import sys
 import traceback
 from collections.abc import Sequence
+from dataclasses import fields
 from pathlib import Path
 
 from exporter import signals
@@ -19,34 +20,24 @@ from exporter.run.pipeline import Settings, run
 from exporter.run.progress import PlainReporter, RichReporter, is_interactive, printable
 
 
+def _settings(args: argparse.Namespace) -> Settings:
+    """The build's Settings: each option is stored under the field it sets (see arguments.py)."""
+    given = {f.name: getattr(args, f.name) for f in fields(Settings) if f.name in vars(args)}
+    cache = args.cache
+    return Settings(
+        **{
+            **given,
+            "lexicons": tuple(args.lexicons),
+            "cache_dir": None if cache is None or is_url(cache) else Path(cache),
+            "cache_url": cache if cache is not None and is_url(cache) else None,
+            "language": normalize_tag(args.language) if args.language else None,
+        }
+    )
+
+
 def _build(args: argparse.Namespace) -> int:
     """Run `exporter build`."""
-    settings = Settings(
-        out_dir=args.out,
-        narrate=not args.no_audio,
-        audio_formats=args.audio_format,
-        read_along=args.read_along,
-        engine=args.engine,
-        voice=args.voice,
-        rate=args.rate,
-        lexicons=tuple(args.lexicon),
-        cache_dir=None if args.cache is None or is_url(args.cache) else Path(args.cache),
-        cache_url=args.cache if args.cache is not None and is_url(args.cache) else None,
-        jobs=args.jobs,
-        include_drafts=args.include_drafts,
-        posts_only=args.posts_only,
-        strict=args.strict,
-        force=args.force,
-        anthology=args.anthology,
-        images_dir=args.images,
-        language=normalize_tag(args.language) if args.language else None,
-        dates=args.dates,
-        base_url=args.base_url,
-        debug=args.debug,
-        loudness=args.loudness,
-        executor=args.executor,
-        scheduler=args.scheduler,
-    )
+    settings = _settings(args)
     if args.language and not settings.language:
         raise UsageError(f"--language {args.language}: not a language tag such as es or en-GB")
     if settings.scheduler and settings.executor != "dask":
