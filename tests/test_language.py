@@ -13,12 +13,15 @@ from exporter.clean.language import detect_language
 from exporter.errors import ExporterError
 from exporter.model.book import Book
 from exporter.model.language import long_date, month_first, normalize_tag
+from exporter.narrate.labels import spoken_labels
 from exporter.narrate.normalize import normalize, speak_url
 from exporter.narrate.script import speech_script
 from exporter.read.config import SiteConfig
 from exporter.run.lexicons import load_lexicon
 from exporter.run.load import load_book, site_config
 from exporter.write.epub.package import write_epub
+from exporter.write.markup import labels_for
+from exporter.write.site.words import site_labels
 
 SPANISH = (
     "El café de olla lleva canela y piloncillo. Se prepara en una olla de barro y se sirve "
@@ -106,6 +109,15 @@ def test_tags_and_dates() -> None:
     assert long_date(day, "nb") == "15. april 2012"
     assert long_date(day, "sv") == "15 april 2012"
     assert long_date(day, "fi") == "2012-04-15"
+
+
+@pytest.mark.parametrize("tag", ["en", "es", "nb", "nn", "no", "sv", "fi"])
+def test_every_language_has_every_word(tag: str) -> None:
+    """Each table of `data/words.toml` builds every part's labels; a missing word is English."""
+    spoken, book, site = spoken_labels(tag), labels_for(tag), site_labels(tag)
+    assert all(isinstance(value, str | tuple) for value in vars(spoken).values())
+    assert book.guide == ("Guía" if tag == "es" else "Guide")  # nb and sv have none of their own
+    assert len(site.months) == 12 and site.date("2012-04-15").count("2012") == 1
 
 
 def _script_texts(book: Book) -> list[str]:

@@ -26,11 +26,11 @@ from exporter.model.book import (
 from exporter.write.blocks import RenderContext, render_blocks, safe_href
 from exporter.write.epub.pages import chapter_document
 from exporter.write.epub.plan import accessibility_metadata, clock_value, navigation
-from exporter.write.markup import Labels, book_language, esc, labels_for
+from exporter.write.markup import book_language, esc, labels_for
 
 from .samples import metadata, png_1x1
 
-CTX = RenderContext(Labels(), fragment_ids=frozenset({"here"}), base_url="https://ex.org/a/")
+CTX = RenderContext(labels_for("en"), fragment_ids=frozenset({"here"}), base_url="https://ex.org/a/")
 
 
 @pytest.mark.parametrize(
@@ -59,12 +59,12 @@ def test_safe_href(href: str, expected: str | None) -> None:
 
 def test_relative_href_without_base_is_text() -> None:
     """Without the post's address a relative link cannot work offline, so it is not kept."""
-    assert safe_href("/about/", RenderContext(Labels())) is None
+    assert safe_href("/about/", RenderContext(labels_for("en"))) is None
 
 
 def test_links_never_nest_and_unknown_notes_do_not_link() -> None:
     """A link inside a link keeps only its text; a reference to a missing note is a label."""
-    ctx = RenderContext(Labels(), note_ids=frozenset({"fn1"}))
+    ctx = RenderContext(labels_for("en"), note_ids=frozenset({"fn1"}))
     inner = Link("https://b.org/", (Text("b"), NoteRef("fn1", "1")))
     html = render_blocks(
         [Paragraph((Link("https://a.org/", (Text("a "), inner)), NoteRef("fn9", "9")))], ctx, 1

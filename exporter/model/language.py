@@ -1,14 +1,18 @@
-"""Language tags and the calendar words of the languages a book may be in (stdlib only)."""
+"""Language tags and each language's words, read from `exporter/data/words.toml` (stdlib only)."""
 
 from __future__ import annotations
 
 import re
+import tomllib
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
+from importlib.resources import files
+from typing import Any
 
-# Norwegian is written "no", "nb" (Bokmål) or "nn" (Nynorsk); the tables below use "nb" for all
-# but Nynorsk's own month spellings, which are the same words.
+# Norwegian is written "no", "nb" (Bokmål) or "nn" (Nynorsk); all three read the "nb" words.
 _ALIASES = {"no": "nb", "nob": "nb", "nno": "nn", "swe": "sv", "spa": "es", "eng": "en"}
+_SAME_WORDS = {"no": "nb", "nn": "nb"}
 _TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*")
 
 
@@ -20,23 +24,32 @@ class Calendar:
     pattern: str  # with {day}, {month} and {year}
 
 
-# fmt: off
-_CALENDARS = {
-    "en": Calendar(("January", "February", "March", "April", "May", "June", "July", "August",
-                    "September", "October", "November", "December"),
-                   "{month} {day}, {year}"),
-    "es": Calendar(("enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto",
-                    "septiembre", "octubre", "noviembre", "diciembre"),
-                   "{day} de {month} de {year}"),
-    "nb": Calendar(("januar", "februar", "mars", "april", "mai", "juni", "juli", "august",
-                    "september", "oktober", "november", "desember"),
-                   "{day}. {month} {year}"),
-    "sv": Calendar(("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti",
-                    "september", "oktober", "november", "december"),
-                   "{day} {month} {year}"),
-}
-# fmt: on
-_CALENDARS["nn"] = _CALENDARS["nb"]
+@cache
+def _word_tables() -> dict[str, Any]:
+    """Every language's words, as `exporter/data/words.toml` holds them; read once."""
+    return tomllib.loads(files("exporter").joinpath("data/words.toml").read_text("utf-8"))
+
+
+def _frozen(value: Any) -> Any:
+    """A TOML value with its lists as tuples and its tables as tuples of (key, value) pairs."""
+    if isinstance(value, list):
+        return tuple(_frozen(item) for item in value)
+    if isinstance(value, dict):
+        return tuple((key, _frozen(item)) for key, item in value.items())
+    return value
+
+
+def words_language(primary: str) -> str | None:
+    """The language whose words a primary subtag reads ('nn' -> 'nb'), or None without any."""
+    language = _SAME_WORDS.get(primary, primary)
+    return language if language in _word_tables() else None
+
+
+def words_of(language: str, part: str) -> dict[str, Any]:
+    """One part (calendar, spoken, book, site) of a language's words, English filling gaps."""
+    tables = _word_tables()
+    merged = {**tables["en"][part], **tables[language].get(part, {})}
+    return {name: _frozen(value) for name, value in merged.items()}
 
 
 def normalize_tag(tag: str) -> str:
@@ -56,9 +69,16 @@ def primary_language(tag: str) -> str:
     return _ALIASES.get(primary, primary)
 
 
+@cache
+def _calendar(language: str) -> Calendar:
+    """The calendar of a language that has words."""
+    return Calendar(**words_of(language, "calendar"))
+
+
 def calendar_for(tag: str) -> Calendar | None:
     """The calendar words of a language, or None when there is no table for it."""
-    return _CALENDARS.get(primary_language(tag))
+    language = words_language(primary_language(tag))
+    return None if language is None else _calendar(language)
 
 
 def month_first(tag: str) -> bool:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 from html import escape
 from urllib.parse import quote, urlsplit
 
 from exporter.model.book import Book, Metadata
+from exporter.model.language import words_language, words_of
 
 CORE_IMAGE_TYPES = frozenset(
     ("image/gif", "image/jpeg", "image/png", "image/svg+xml", "image/webp")
@@ -59,16 +61,16 @@ def embedded_images(book: Book) -> frozenset[str]:
 class Labels:
     """Words the writers add to a book: link labels, navigation title, fallbacks."""
 
-    source: str = "Source"
-    image: str = "Image"
-    video: str = "Video"
-    audio: str = "Audio"
-    media: str = "Media"
-    code: str = "Code"
-    widget: str = "Widget"
-    contents: str = "Contents"
-    untitled: str = "Untitled"
-    guide: str = "Guide"
+    source: str
+    image: str
+    video: str
+    audio: str
+    media: str
+    code: str
+    widget: str
+    contents: str
+    untitled: str
+    guide: str
 
     def media_kind(self, kind: str) -> str:
         """The label for an embed of the given kind (video, audio, anything else)."""
@@ -76,47 +78,13 @@ class Labels:
         return kinds.get(kind.strip().lower(), self.media)
 
 
-_LABELS: dict[str, Labels] = {
-    "en": Labels(),
-    "es": Labels(
-        source="Fuente",
-        image="Imagen",
-        video="Vídeo",
-        audio="Audio",
-        media="Contenido multimedia",
-        code="Código",
-        widget="Widget",
-        contents="Índice",
-        untitled="Sin título",
-        guide="Guía",
-    ),
-    "nb": Labels(
-        source="Kilde",
-        image="Bilde",
-        video="Video",
-        audio="Lyd",
-        media="Medieinnhold",
-        code="Kode",
-        widget="Widget",
-        contents="Innhold",
-        untitled="Uten tittel",
-    ),
-    "sv": Labels(
-        source="Källa",
-        image="Bild",
-        video="Video",
-        audio="Ljud",
-        media="Mediainnehåll",
-        code="Kod",
-        widget="Widget",
-        contents="Innehåll",
-        untitled="Utan titel",
-    ),
-}
-_LABELS["no"] = _LABELS["nn"] = _LABELS["nb"]
+@cache
+def _labels(language: str) -> Labels:
+    """The book's words of a language that has words."""
+    return Labels(**words_of(language, "book"))
 
 
 def labels_for(language: str) -> Labels:
     """The labels for a BCP 47 language tag, falling back to English."""
     primary = language.split("-")[0].strip().lower()
-    return _LABELS.get(primary, _LABELS["en"])
+    return _labels(words_language(primary) or "en")
