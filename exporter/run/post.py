@@ -115,7 +115,7 @@ def _narrate(book: Book, lexicon_from: Path, ctx: BuildContext, result: PostResu
             result.narration_lufs, result.gain_db = narrated.narration_lufs, narrated.gain_db
             for fmt, path in targets:
                 label = "read-along mp3" if path == scratch else fmt
-                result.loudness[label] = measure_audiobook(path, settings.loudness)
+                result.loudness[label] = measure_audiobook(path, settings.loudness, ctx.cache)
         result.outputs.append(write_transcript(book, narrated, names.transcript))
         if settings.read_along:
             mp3 = next(path for fmt, path in targets if fmt == "mp3")

@@ -29,15 +29,19 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from exporter.errors import AudioError
-from exporter.narrate import loudness
+from exporter.narrate import levels
 from exporter.narrate.cache import AudioCache
 from exporter.narrate.script import Script
 from exporter.narrate.timeline import GRID, LEAD, TAIL, Cue, Layout, Segment, Timeline
 from exporter.workers import worker_pool
 from exporter.write.audio.assemble import codec_signature, encode_segment, unfed_tail
 from exporter.write.audio.common import read_segment
+
+if TYPE_CHECKING:  # the meter pulls in numpy and scipy: loaded only to measure or level
+    from exporter.narrate.loudness import GainSearch
 
 SEGMENT_SCHEMA = 2
 _POOL_MIN_SECONDS = 60.0  # less audio than this to encode: a worker would start too late
@@ -91,7 +95,7 @@ def segment_job(
     fed = span if last else span - unfed_tail(fmt)
     fields = [
         SEGMENT_SCHEMA, fmt, codec_signature(fmt), sample_rate, GRID, LEAD, TAIL, segment.lead,
-        parts, fed, extent, gain_db, loudness.signature(ceiling),
+        parts, fed, extent, gain_db, levels.signature(ceiling),
     ]  # fmt: skip
     key = hashlib.sha256(json.dumps(fields, separators=(",", ":")).encode()).hexdigest()
     path = cache.segment_path(key, fmt)
@@ -137,6 +141,8 @@ def segment_pcm(cache: AudioCache, job: SegmentJob) -> Iterator[bytes]:
             piece = chunk[: 2 * left]
             left -= len(piece) // 2
             yield piece
+
+    from exporter.narrate import loudness  # numpy and scipy: only when a segment is encoded
 
     yield from take(_silence(job.lead))
     for key, samples, silence in job.parts:
@@ -229,15 +235,17 @@ class EarlyEncoder:
 
         Segments need the book's gain, known only at the end: they are encoded with the gain
         measured on what is laid out so far, first after PROVISIONAL_SECONDS of narration, then
-        again each time the narration has doubled (so measuring costs at most twice the
-        book). Segments encoded under a gain that is not the final one are simply not used.
-        When every sentence is cached already, the first estimate covers the whole book.
+        again each time the narration has doubled (each sentence is measured once per gain
+        tried, see `GainSearch`). Segments encoded under a gain that is not the final one are
+        simply not used. When every sentence is cached already, the first estimate covers the
+        whole book, and its gain comes from the cache when the book was measured before.
         """
         self.script, self.keys, self.cache = script, list(keys), cache
         self.formats = list(formats)
         self.layout = Layout(sample_rate)
         self.target_lufs, self.ceiling = target_lufs, ceiling
         self.gain_db: float | None = None
+        self.search: GainSearch | None = None  # what is measured of the narration so far
         self.held: list[Segment] = []  # segments closed before the gain was chosen
         self.next_estimate = PROVISIONAL_SECONDS  # narration (s) at which the gain is measured
         self.jobs: queue.SimpleQueue[SegmentJob | None] = queue.SimpleQueue()
@@ -281,21 +289,33 @@ class EarlyEncoder:
             return
         heard = self.layout.cues[-1].end / self.layout.sample_rate
         if heard >= self.next_estimate:
-            self.gain_db = self._provisional_gain()
+            self.gain_db = self._gain(whole=placed > final)
             self.next_estimate = 2 * heard
         if self.gain_db is not None:
             for segment in self.held:
                 self._queue(segment, self.gain_db)
             self.held.clear()
 
-    def _provisional_gain(self) -> float:
-        """The book gain as measured on the sentences laid out so far."""
+    def _gain(self, *, whole: bool) -> float:
+        """The book gain as measured on the sentences laid out so far (`whole`: all of them).
+
+        Measured sentences stay measured (`GainSearch`); the whole book's gain is the final
+        one, looked up in the cache first and kept there, as `narrate_book` asks for it.
+        """
         placed = [(cue.start, self.keys[cue.index]) for cue in self.layout.cues]
         rate = self.layout.sample_rate
-        _, gain = loudness.book_gain(
-            placed, self.cache, rate, self.target_lufs, ceiling=self.ceiling
-        )
-        return gain
+        if whole:
+            _, gain = levels.book_gain(
+                self.cache, placed, rate, target=self.target_lufs, ceiling=self.ceiling,
+                total=self.layout.position, search=self.search,
+            )  # fmt: skip
+            return gain
+        if self.search is None:
+            from exporter.narrate import loudness  # numpy and scipy: only to measure
+
+            self.search = loudness.GainSearch(self.cache, rate, self.target_lufs, self.ceiling)
+        self.search.add(placed[len(self.search.placed) :])
+        return self.search.gain()[1]
 
     def _queue(self, segment: Segment, gain_db: float) -> None:
         """Queue a closed segment in every format."""
