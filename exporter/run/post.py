@@ -206,7 +206,7 @@ def _build_source(source: Source, ctx: BuildContext) -> PostResult:
         post = dataclasses.replace(post, meta=dataclasses.replace(post.meta, slug=source.slug))
     try:
         site = site_config(post.path, ctx.settings.language, ctx.settings.dates)
-        book = book_from_post(post, ctx.settings.images_dir, site)
+        book = book_from_post(post, ctx.settings.images_dir, site, ctx.cache)
         names = Outputs(ctx.settings.out_dir, book.meta.slug)
         book = with_cover(book, ctx.settings.images_dir, names.cover)
         write_epub(book, names.epub)
