@@ -32,6 +32,7 @@ GAIN_ROUNDS = 6  # leveled measurements to correct the gain for the limiter
 OVERSAMPLE = 4  # BS.1770-4 Annex 2: 4x; speech has little energy near Nyquist
 HALF_TAPS = 8  # input samples of FIR context each side of an oversampled point
 RECORD_SCHEMA = 1  # the layout of the records below; a new one ignores the old records
+METER_VERSION = 1  # raise when loudness.py measures differently: cached figures are then stale
 
 
 @dataclass(frozen=True)
@@ -82,8 +83,9 @@ def gain_key(
 ) -> str:  # fmt: skip
     """The key of a book's gain: its sentences (start, cache key), length, target and meter."""
     fields: list[object] = [
-        "gain", RECORD_SCHEMA, sample_rate, target, total, signature(ceiling), GAIN_STEP_DB,
-        GAIN_ROUNDS, _versions("pyloudnorm", "scipy"), [list(item) for item in placed],
+        "gain", RECORD_SCHEMA, METER_VERSION, sample_rate, target, total, signature(ceiling),
+        GAIN_STEP_DB, GAIN_ROUNDS, _versions("pyloudnorm", "scipy"),
+        [list(item) for item in placed],
     ]  # fmt: skip
     return _digest(fields)
 
@@ -133,7 +135,10 @@ def file_key(path: Path) -> str:
     with open(path, "rb") as file:
         while block := file.read(1 << 20):
             digest.update(block)
-    fields = ["measured", RECORD_SCHEMA, digest.hexdigest(), _versions("av", "pyloudnorm")]
+    fields = [
+        "measured", RECORD_SCHEMA, METER_VERSION, digest.hexdigest(),
+        _versions("av", "pyloudnorm", "scipy"),
+    ]  # fmt: skip
     return _digest(fields)
 
 

@@ -8,7 +8,8 @@ blocks exactly as pyloudnorm does. True peak: 4x oversampling by a polyphase FIR
 
 `level` applies the book's one gain to one sentence and, only where a true peak would pass the
 ceiling, a smooth look-ahead gain reduction: a pure function of the sentence's samples, the
-gain and the ceiling, so encoded segments can be cached under those.
+gain and the ceiling, so encoded segments can be cached under those. Figures measured here are
+cached by `levels.py`: raise its METER_VERSION when a change here measures differently.
 """
 
 from __future__ import annotations
