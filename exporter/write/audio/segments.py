@@ -142,17 +142,25 @@ def segment_pcm(cache: AudioCache, job: SegmentJob) -> Iterator[bytes]:
             left -= len(piece) // 2
             yield piece
 
-    from exporter.narrate import loudness  # numpy and scipy: only when a segment is encoded
-
     yield from take(_silence(job.lead))
     for key, samples, silence in job.parts:
-        pcm = loudness.leveled_pcm(cache, key, job.gain_db, job.ceiling, job.sample_rate)
+        pcm = _leveled(cache, key, job)
         if len(pcm) != 2 * samples:
             raise AudioError(f"narrated audio {key[:12]}… changed length in the cache")
         yield from take(pcm[i : i + 2 * _CHUNK] for i in range(0, len(pcm), 2 * _CHUNK))
         yield from take(_silence(silence))
     if left:
         raise AudioError(f"a segment is {left} samples short of the {job.fed} it needs")
+
+
+def _leveled(cache: AudioCache, key: str, job: SegmentJob) -> bytes:
+    """A sentence leveled for the job: cached by the gain search (no numpy needed), else now."""
+    found = cache.get(levels.leveled_key(key, job.gain_db, job.ceiling))
+    if found is not None:
+        return found
+    from exporter.narrate import loudness  # numpy and scipy: only to level
+
+    return loudness.leveled_pcm(cache, key, job.gain_db, job.ceiling, job.sample_rate)
 
 
 def encode_job(job: SegmentJob, stop: Callable[[], bool] | None = None) -> Path:
