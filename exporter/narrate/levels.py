@@ -33,6 +33,7 @@ OVERSAMPLE = 4  # BS.1770-4 Annex 2: 4x; speech has little energy near Nyquist
 HALF_TAPS = 8  # input samples of FIR context each side of an oversampled point
 RECORD_SCHEMA = 1  # the layout of the records below; a new one ignores the old records
 METER_VERSION = 1  # raise when loudness.py measures differently: cached figures are then stale
+GAIN_SEARCH_VERSION = 2  # raise when GainSearch chooses differently (2: a first guess, secant)
 
 
 @dataclass(frozen=True)
@@ -83,8 +84,8 @@ def gain_key(
 ) -> str:  # fmt: skip
     """The key of a book's gain: its sentences (start, cache key), length, target and meter."""
     fields: list[object] = [
-        "gain", RECORD_SCHEMA, METER_VERSION, sample_rate, target, total, signature(ceiling),
-        GAIN_STEP_DB, GAIN_ROUNDS, _versions("pyloudnorm", "scipy"),
+        "gain", RECORD_SCHEMA, METER_VERSION, GAIN_SEARCH_VERSION, sample_rate, target, total,
+        signature(ceiling), GAIN_STEP_DB, GAIN_ROUNDS, _versions("pyloudnorm", "scipy"),
         [list(item) for item in placed],
     ]  # fmt: skip
     return _digest(fields)
