@@ -64,6 +64,24 @@ def test_damaged_entry_reads_as_missing(tmp_path: Path) -> None:
     assert cache.get(key) is None and cache.info(key) is None
 
 
+def test_record_round_trip_and_damage_reads_as_missing(tmp_path: Path) -> None:
+    """A record comes back as stored; a flipped byte or a cut one is a miss; clear() takes it."""
+    cache = AudioCache(tmp_path / "audio")
+    key = cache.key("record", "v", 200, "e", "1")
+    assert cache.get_record(key) is None
+    cache.put_record(key, {"gain_db": -2.5, "narration_lufs": -float("inf")})
+    assert cache.get_record(key) == {"gain_db": -2.5, "narration_lufs": -float("inf")}
+    path = cache.record_path(key)
+    raw = path.read_bytes()
+    path.write_bytes(raw[:-2] + bytes([raw[-2] ^ 1]) + raw[-1:])
+    assert cache.get_record(key) is None
+    path.write_bytes(raw[: len(raw) // 2])
+    assert cache.get_record(key) is None
+    cache.put_record(key, [1, 2])
+    assert cache.get_record(key) == [1, 2]
+    assert cache.clear() == 1 and not path.exists()
+
+
 def test_clear_counts_removed_files(tmp_path: Path) -> None:
     """clear() removes entries and stray temp files and says how many."""
     cache = AudioCache(tmp_path / "audio")

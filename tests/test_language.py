@@ -13,10 +13,12 @@ from exporter.clean.language import detect_language
 from exporter.errors import ExporterError
 from exporter.model.book import Book
 from exporter.model.language import long_date, month_first, normalize_tag
+from exporter.narrate.cache import AudioCache
 from exporter.narrate.labels import spoken_labels
 from exporter.narrate.normalize import normalize, speak_url
 from exporter.narrate.script import speech_script
 from exporter.read.config import SiteConfig
+from exporter.run import load as loading
 from exporter.run.lexicons import load_lexicon
 from exporter.run.load import load_book, site_config
 from exporter.write.epub.package import write_epub
@@ -54,6 +56,32 @@ def test_detected_when_the_front_matter_is_silent(tmp_path: Path) -> None:
     assert load_book(_post(tmp_path, "cafe", SPANISH)).meta.language == "es"
     assert load_book(_post(tmp_path, "laering", NORWEGIAN)).meta.language in ("nn", "nb")
     assert load_book(_post(tmp_path, "drug", ENGLISH)).meta.language == "en"
+
+
+def test_a_detection_is_remembered_in_the_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same text is not read by the detector twice; another text is; damage is a miss."""
+    cache = AudioCache(tmp_path / "cache")
+    calls: list[int] = []
+    real = loading.detect_language
+
+    def counted(texts: list[str]) -> str | None:
+        """Count the detector's calls."""
+        calls.append(1)
+        return real(texts)
+
+    monkeypatch.setattr(loading, "detect_language", counted)
+    cafe = _post(tmp_path, "cafe", SPANISH)
+    assert load_book(cafe, cache=cache).meta.language == "es"
+    assert load_book(cafe, cache=cache).meta.language == "es"
+    assert len(calls) == 1
+    assert load_book(_post(tmp_path, "drug", ENGLISH), cache=cache).meta.language == "en"
+    assert len(calls) == 2
+    for record in (cache.root / "records").rglob("*.json"):
+        record.write_bytes(record.read_bytes()[:-1] + b" ")
+    assert load_book(cafe, cache=cache).meta.language == "es"
+    assert len(calls) == 3
 
 
 def test_front_matter_wins_then_the_site_setting(tmp_path: Path) -> None:

@@ -15,7 +15,8 @@ import pyloudnorm
 import pytest
 
 from exporter.cli import main
-from exporter.narrate import loudness
+from exporter.narrate import levels, loudness
+from exporter.narrate.cache import AudioCache
 
 from .conftest import SEED, Built
 
@@ -111,6 +112,69 @@ def test_streaming_true_peak_matches_whole_signal() -> None:
     chunked = loudness.measure([pcm[i : i + 3001] for i in range(0, len(pcm), 3001)], RATE)
     assert chunked.true_peak == pytest.approx(whole.true_peak, abs=1e-9)
     assert chunked.lufs == pytest.approx(whole.lufs, abs=1e-9)
+
+
+def test_gain_search_grows_to_the_same_gain_as_one_measurement(tmp_path: Path) -> None:
+    """Estimates on a growing narration end where one measurement of the whole does."""
+    cache = AudioCache(tmp_path)
+    placed, start = [], 0
+    for index in range(12):
+        pcm = loudness.pcm_of(speechlike(2.0 + index % 3, seed=index) * (0.2 + 0.4 * (index % 2)))
+        key = cache.key(str(index), "v", 200, "e", "1")
+        cache.put(key, pcm, RATE)
+        placed.append((start, key))
+        start += len(pcm) // 2 + RATE // 3
+    total = start + RATE
+    growing = loudness.GainSearch(cache, RATE, -19.0, -4.5)
+    for stop in (3, 7, 12):
+        growing.add(placed[len(growing.placed) : stop])
+        growing.gain()
+    once = loudness.GainSearch(cache, RATE, -19.0, -4.5)
+    once.add(placed)
+    assert growing.gain(total) == once.gain(total)
+    assert growing.gain(total) == growing.gain(total)  # asking again measures nothing new
+    found = levels.book_gain(cache, placed, RATE, target=-19.0, ceiling=-4.5, total=total)
+    assert found == once.gain(total)
+    key = levels.gain_key(placed, RATE, -19.0, -4.5, total)
+    assert levels.cached_gain(cache, key) == found
+    others = {
+        levels.gain_key(placed[:-1], RATE, -19.0, -4.5, total),
+        levels.gain_key(placed, RATE, -16.0, -4.5, total),
+        levels.gain_key(placed, RATE, -19.0, -5.0, total),
+        levels.gain_key(placed, RATE, -19.0, -4.5, total + 1),
+        levels.gain_key(placed, 24000, -19.0, -4.5, total),
+    }
+    assert key not in others and len(others) == 5
+
+
+def test_a_fresh_output_folder_measures_nothing(
+    built: Built, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With a warm cache, a new output folder gets the gain and the files' figures from it."""
+    first_out, out = tmp_path / "first", tmp_path / "out"
+    args = ["build", str(SEED), "--cache", str(built.cache), "--no-read-along"]
+    assert main([*args, "-o", str(first_out)]) == 0  # whatever the session's cache holds
+    calls: list[str] = []
+
+    def counted(name: str, real: Any) -> Any:
+        """Wrap a meter entry point to count its calls."""
+
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            calls.append(name)
+            return real(*args, **kwargs)
+
+        return wrapper
+
+    monkeypatch.setattr(loudness.LoudnessMeter, "add", counted("meter", loudness.LoudnessMeter.add))
+    monkeypatch.setattr(loudness, "level", counted("level", loudness.level))
+    assert main([*args, "-o", str(out)]) == 0
+    assert calls == []
+    fresh = json.loads((out / "report.json").read_text())["posts"][0]["loudness"]
+    first = json.loads((first_out / "report.json").read_text())["posts"][0]["loudness"]
+    assert fresh == first
+    for fmt in ("m4b", "mp3"):
+        name = built.file(f".{fmt}").name
+        assert (out / name).read_bytes() == (first_out / name).read_bytes()
 
 
 def _read_along_mp3(built: Built, tmp_path: Path) -> Path:

@@ -5,13 +5,16 @@ in a two-level fan-out: `<root>/<key[:2]>/<key>.wav`. After its samples the file
 `xsum` chunk with their SHA-256, so a damaged entry (flipped, zeroed, cut short, another
 format) is recognised, dropped and synthesized again (with one warning), never shipped.
 Encoded audio segments (see `encoding.py`) live beside them in
-`<root>/segments/<key[:2]>/<key>.<format>seg`. Writes are atomic, so any number of
+`<root>/segments/<key[:2]>/<key>.<format>seg`, and small JSON records (loudness figures, see
+`levels.py`) in `<root>/records/<key[:2]>/<key>.json`, each after the SHA-256 of its JSON.
+Writes are atomic, so any number of
 processes may fill the cache at once and an interrupted run leaves only whole entries.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import os
@@ -27,6 +30,8 @@ DEFAULT_SAMPLE_RATE = 22050
 _SUFFIX = ".wav"
 _SEGMENTS = "segments"
 _SEGMENT_SUFFIX = "seg"
+_RECORDS = "records"
+_RECORD_SUFFIX = ".json"
 _HEADER = struct.Struct("<4sI4s4sIHHIIHH4sI")  # RIFF, WAVE, fmt (PCM), data chunk header
 _TRAILER = struct.Struct("<4sI32s")  # the xsum chunk: SHA-256 of the samples
 _MAX_ENTRY_BYTES = 256 * 1024 * 1024
@@ -97,6 +102,35 @@ class AudioCache:
             raise ValueError(f"not a segment key and format: {key!r}, {fmt!r}")
         return self.root / _SEGMENTS / key[:2] / f"{key}.{fmt}{_SEGMENT_SUFFIX}"
 
+    def record_path(self, key: str) -> Path:
+        """Where the record for `key` lives (whether or not it exists)."""
+        if not _is_key(key):
+            raise ValueError(f"not a record key: {key!r}")
+        return self.root / _RECORDS / key[:2] / f"{key}{_RECORD_SUFFIX}"
+
+    def get_record(self, key: str) -> object:
+        """A record's JSON value, or None if it is absent or damaged (its checksum disagrees)."""
+        try:
+            raw = self.record_path(key).read_bytes()
+        except OSError:
+            return None
+        digest, _, body = raw.partition(b"\n")
+        if digest.decode("ascii", "replace") != hashlib.sha256(body).hexdigest():
+            return None
+        try:
+            return json.loads(body)
+        except ValueError:
+            return None
+
+    def put_record(self, key: str, value: object) -> None:
+        """Store a JSON value for `key` atomically; a failure to write is ignored (a saving)."""
+        body = json.dumps(value, separators=(",", ":"), sort_keys=True).encode()
+        target = self.record_path(key)
+        with contextlib.suppress(OSError):
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with atomic_path(target) as part:
+                part.write_bytes(hashlib.sha256(body).hexdigest().encode() + b"\n" + body)
+
     def __contains__(self, key: object) -> bool:
         """Tell whether an entry exists for `key`."""
         return isinstance(key, str) and _is_key(key) and self.path(key).is_file()
@@ -157,18 +191,22 @@ class AudioCache:
             part.write_bytes(_entry_bytes(pcm, sample_rate))
 
     def clear(self) -> int:
-        """Delete every entry and segment (and stray temp files); return how many were removed."""
+        """Delete every entry, segment and record (and stray temp files); count them."""
         if not self.root.is_dir():
             return 0
         removed = _clear_shards(self.root, lambda name: name.endswith((_SUFFIX, ".part")))
-        segments = self.root / _SEGMENTS
-        if segments.is_dir():
-            removed += _clear_shards(
-                segments, lambda name: name.endswith((_SEGMENT_SUFFIX, ".part"))
-            )
-            with contextlib.suppress(OSError):
-                segments.rmdir()
+        for folder, suffix in ((_SEGMENTS, _SEGMENT_SUFFIX), (_RECORDS, _RECORD_SUFFIX)):
+            sub = self.root / folder
+            if sub.is_dir():
+                removed += _clear_shards(sub, functools.partial(_ends_with, (suffix, ".part")))
+                with contextlib.suppress(OSError):
+                    sub.rmdir()
         return removed
+
+
+def _ends_with(suffixes: tuple[str, ...], name: str) -> bool:
+    """Tell whether a file name ends with one of `suffixes`."""
+    return name.endswith(suffixes)
 
 
 def _clear_shards(folder: Path, ours: Callable[[str], bool]) -> int:

@@ -8,17 +8,17 @@ blocks exactly as pyloudnorm does. True peak: 4x oversampling by a polyphase FIR
 
 `level` applies the book's one gain to one sentence and, only where a true peak would pass the
 ceiling, a smooth look-ahead gain reduction: a pure function of the sentence's samples, the
-gain and the ceiling, so encoded segments can be cached under those.
+gain and the ceiling, so encoded segments can be cached under those. Figures measured here are
+cached by `levels.py`: raise its METER_VERSION when a change here measures differently.
 """
 
 from __future__ import annotations
 
 import contextlib
-import hashlib
-import json
+import copy
+import functools
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -27,42 +27,31 @@ import scipy.ndimage
 import scipy.signal
 
 from exporter.narrate.cache import AudioCache
+from exporter.narrate.levels import (
+    GAIN_ROUNDS,
+    OVERSAMPLE,
+    PCM_CEILING_DBTP,
+    Loudness,
+    leveled_key,
+    quantized_gain,
+    signature,
+)
+from exporter.narrate.levels import HALF_TAPS as _HALF_TAPS
 from exporter.narrate.synthesis import read_pcm
 
-GAIN_STEP_DB = 0.5  # the book gain is quantized, so a small edit rarely moves it
-PCM_CEILING_DBTP = -4.5  # lossy encoders raise true peaks: leave margin below -3 dBTP
-LIMITER_VERSION = 1
-GAIN_ROUNDS = 6  # leveled measurements to correct the gain for the limiter
-OVERSAMPLE = 4  # BS.1770-4 Annex 2: 4x; speech has little energy near Nyquist
-_HALF_TAPS = 8  # input samples of FIR context each side of an oversampled point
+__all__ = ["PCM_CEILING_DBTP", "Loudness", "quantized_gain", "signature"]  # kept for callers
+
 _LIMIT_WINDOW_S = 0.005  # look-ahead and release of the limiter, each side of a peak
 _HOP_S = 0.1  # BS.1770 gating blocks: 400 ms, overlapping 75 %, so 100 ms hops
 _ABSOLUTE_GATE = -70.0
 _RELATIVE_GATE = -10.0
 _FULL_SCALE = 32768.0
 _MEASURE_BYTES = 1 << 17
+_LIMIT_KNEE_DB = 3.0  # first guess: peaks this far over the ceiling cost no loudness yet,
+_LOSS_PER_DB = 1 / 3  # and each further dB costs a third of a LU (eSpeak NG's seed: 1 at -19)
+_MIN_SLOPE = 0.2  # LU per dB of gain: under heavy limiting each dB still adds this much
 
 FloatArray = Any  # numpy arrays are typed loosely here: numpy's stubs vary by version
-
-
-@dataclass(frozen=True)
-class Loudness:
-    """A measured stretch of audio: integrated loudness (LUFS) and true peak (dBTP)."""
-
-    lufs: float
-    true_peak: float
-
-
-def signature(ceiling: float) -> str:
-    """Everything about leveling, besides the gain, that decides the samples (for cache keys)."""
-    return f"bs1770 limiter {LIMITER_VERSION} ceiling {ceiling:.2f} x{OVERSAMPLE}/{_HALF_TAPS}"
-
-
-def quantized_gain(measured_lufs: float, target_lufs: float) -> float:
-    """The gain (dB) that brings `measured_lufs` to the target, in GAIN_STEP_DB steps."""
-    if not math.isfinite(measured_lufs):
-        return 0.0
-    return round((target_lufs - measured_lufs) / GAIN_STEP_DB) * GAIN_STEP_DB
 
 
 def samples_of(pcm: bytes) -> FloatArray:
@@ -137,6 +126,17 @@ def true_peaks(samples: FloatArray, floor: float = 0.0) -> FloatArray:
     return result.reshape(-1)[:count]
 
 
+@functools.lru_cache(maxsize=4)
+def _k_weighting(sample_rate: int) -> tuple[FloatArray, FloatArray]:
+    """pyloudnorm's K-weighting stages (with their passband gains) as one filter (b, a)."""
+    reference: Any = pyloudnorm.Meter(sample_rate)
+    b, a = np.ones(1), np.ones(1)
+    for stage in reference._filters.values():  # pyloudnorm keeps its filters there
+        b = np.convolve(b, np.asarray(stage.b) * float(stage.passband_gain))
+        a = np.convolve(a, np.asarray(stage.a))
+    return b, a
+
+
 class LoudnessMeter:
     """Integrated loudness (BS.1770-4, pyloudnorm's filters and gating) of a mono stream."""
 
@@ -144,12 +144,8 @@ class LoudnessMeter:
         """Measure audio at `sample_rate`; with `peaks`, track the true peak too."""
         self.sample_rate = sample_rate
         self.hop = round(_HOP_S * sample_rate)
-        reference: Any = pyloudnorm.Meter(sample_rate)
-        self.stages = [
-            (np.asarray(f.b), np.asarray(f.a), float(f.passband_gain))
-            for f in reference._filters.values()  # pyloudnorm keeps its filters there
-        ]
-        self.states = [scipy.signal.lfilter_zi(b, a) * 0.0 for b, a, _ in self.stages]
+        self.b, self.a = _k_weighting(sample_rate)
+        self.state = np.zeros(max(len(self.a), len(self.b)) - 1)
         self.hops: list[float] = []  # sum of squares of the K-weighted signal per 100 ms hop
         self.partial = 0.0
         self.partial_len = 0
@@ -170,12 +166,7 @@ class LoudnessMeter:
         """Measure the next samples (floats in -1..1)."""
         if self.peak is not None:
             self.peak.add(samples)
-        weighted = samples
-        for index, (b, a, gain) in enumerate(self.stages):
-            weighted, self.states[index] = scipy.signal.lfilter(
-                b, a, weighted, zi=self.states[index]
-            )
-            weighted = weighted * gain
+        weighted, self.state = scipy.signal.lfilter(self.b, self.a, samples, zi=self.state)
         squares = np.square(weighted)
         pos = 0
         if self.partial_len:
@@ -276,15 +267,13 @@ def leveled_pcm(
     Both formats and the gain's own check read the same entry, so each sentence is leveled
     once per gain, and an unchanged sentence never again.
     """
-    fields = ["leveled", key, gain_db, signature(ceiling)]
-    blob = json.dumps(fields, separators=(",", ":")).encode()
-    leveled_key = hashlib.sha256(blob).hexdigest()
-    found = cache.get(leveled_key)
+    entry = leveled_key(key, gain_db, ceiling)
+    found = cache.get(entry)
     if found is not None:
         return found
     pcm = level(read_pcm(cache, key), gain_db, ceiling, sample_rate)
     with contextlib.suppress(OSError):  # a saving only: otherwise it is leveled again next time
-        cache.put(leveled_key, pcm, sample_rate)
+        cache.put(entry, pcm, sample_rate)
     return pcm
 
 
@@ -307,60 +296,88 @@ class TimelineMeter:
         """Start at sample 0 of the time line."""
         self.meter = LoudnessMeter(sample_rate)
         self.position = 0
+        self.count = 0  # utterances measured
 
     def add(self, start: int, pcm: bytes) -> None:
         """Measure the silence up to `start`, then an utterance's PCM placed there."""
         self.meter.add_silence(start - self.position)
         self.meter.add_pcm(pcm)
         self.position = start + len(pcm) // 2
+        self.count += 1
 
     def loudness(self, total: int | None = None) -> float:
-        """Integrated loudness so far (LUFS), with silence up to `total` samples when given."""
-        if total is not None:
-            self.meter.add_silence(total - self.position)
-            self.position = max(self.position, total)
-        return self.meter.integrated()
+        """Integrated loudness so far (LUFS), with silence up to `total` samples when given.
+
+        The meter itself is left where it is, so more utterances can follow.
+        """
+        if total is None or total <= self.position:
+            return self.meter.integrated()
+        ahead = copy.deepcopy(self.meter)
+        ahead.add_silence(total - self.position)
+        return ahead.integrated()
 
 
-def timeline_loudness(
-    placed: Sequence[tuple[int, str]], cache: AudioCache, sample_rate: int, *,
-    total: int | None = None, gain_db: float | None = None, ceiling: float = PCM_CEILING_DBTP,
-) -> float:  # fmt: skip
-    """Integrated loudness of sentences (start sample, cache key) laid out on a time line.
+class GainSearch:
+    """The book's gain, found on a narration laid out sentence by sentence, measured once.
 
-    With `gain_db`, each sentence is measured as the encoders get it (`leveled_pcm`).
+    Each sentence is measured once as synthesized and once per gain tried (meters keep their
+    place), so estimates on a growing narration cost what one measurement of the book does.
     """
-    meter = TimelineMeter(sample_rate)
-    for start, key in placed:
-        if gain_db is None:
-            pcm = read_pcm(cache, key)
-        else:
-            pcm = leveled_pcm(cache, key, gain_db, ceiling, sample_rate)
-        meter.add(start, pcm)
-    return meter.loudness(total)
 
+    def __init__(self, cache: AudioCache, sample_rate: int, target: float, ceiling: float) -> None:
+        """Measure sentences of `cache` for `target` LUFS, the limiter at `ceiling` dBTP."""
+        self.cache, self.sample_rate = cache, sample_rate
+        self.target, self.ceiling = target, ceiling
+        self.placed: list[tuple[int, str]] = []
+        self.raw = TimelineMeter(sample_rate)
+        self.leveled: dict[float, TimelineMeter] = {}
+        self.sample_peak = 0  # the largest magnitude of any sentence's samples (of 32768)
 
-def book_gain(
-    placed: Sequence[tuple[int, str]], cache: AudioCache, sample_rate: int, target: float, *,
-    total: int | None = None, ceiling: float = PCM_CEILING_DBTP,
-) -> tuple[float, float]:  # fmt: skip
-    """The narration's loudness as synthesized, and the one gain (dB) that meets the target.
+    def add(self, placed: Sequence[tuple[int, str]]) -> None:
+        """Lay out the next sentences (start sample, cache key) and measure them as synthesized."""
+        for start, key in placed:
+            pcm = read_pcm(self.cache, key)
+            self.raw.add(start, pcm)
+            if pcm:
+                extremes = np.frombuffer(pcm, dtype="<i2")
+                self.sample_peak = max(self.sample_peak, -int(extremes.min()), int(extremes.max()))
+            self.placed.append((start, key))
 
-    The gain is quantized, then corrected for what the limiter takes off: limiting the peaks
-    of speech lowers its loudness (about 1 LU at -19 LUFS on eSpeak NG, 2 at -16), so the
-    narration is measured again as leveled and the gain moved by whole steps, until the
-    leveled narration is within half a step of the target (at most GAIN_ROUNDS times).
-    """
-    measured = timeline_loudness(placed, cache, sample_rate, total=total)
-    gain = quantized_gain(measured, target)
-    if not math.isfinite(measured):
+    def _leveled(self, gain: float, total: int | None) -> float:
+        """The loudness of the narration so far with `gain` (as the encoders get it)."""
+        meter = self.leveled.setdefault(gain, TimelineMeter(self.sample_rate))
+        for start, key in self.placed[meter.count :]:
+            pcm = leveled_pcm(self.cache, key, gain, self.ceiling, self.sample_rate)
+            meter.add(start, pcm)
+        return meter.loudness(total)
+
+    def gain(self, total: int | None = None) -> tuple[float, float]:
+        """The narration's loudness as synthesized, and the one gain (dB) that meets the target.
+
+        The gain is corrected for what the limiter takes off: limiting the peaks of speech
+        lowers its loudness (about 1 LU at -19 LUFS on eSpeak NG, 2.5 at -16, where each further
+        dB of gain adds only a third of a LU). So the first guess allows for a loss growing with
+        how far the gain takes the highest sample over the ceiling, the narration is measured
+        as leveled, and the gain moved by whole steps along the slope seen between the last two
+        guesses (a secant), until the leveled narration is within half a step of the target (at
+        most GAIN_ROUNDS measurements). A pure function of the sentences, their places and the
+        settings, whatever was measured before.
+        """
+        measured = self.raw.loudness(total)
+        gain = quantized_gain(measured, self.target)
+        if not math.isfinite(measured):
+            return measured, gain
+        over = _db(self.sample_peak / _FULL_SCALE) + self.target - measured - self.ceiling
+        if over > _LIMIT_KNEE_DB:  # the limiter will take some loudness off: guess how much
+            gain = quantized_gain(measured - (over - _LIMIT_KNEE_DB) * _LOSS_PER_DB, self.target)
+        last: tuple[float, float] | None = None
+        for _ in range(GAIN_ROUNDS):
+            leveled = self._leveled(gain, total)
+            if not quantized_gain(leveled, self.target):
+                break
+            slope = 1.0
+            if last is not None:
+                slope = min(1.0, max(_MIN_SLOPE, (leveled - last[1]) / (gain - last[0])))
+            last = (gain, leveled)
+            gain += quantized_gain(leveled, leveled + (self.target - leveled) / slope)
         return measured, gain
-    for _ in range(GAIN_ROUNDS):
-        leveled = timeline_loudness(
-            placed, cache, sample_rate, total=total, gain_db=gain, ceiling=ceiling
-        )
-        step = quantized_gain(leveled, target)
-        if not step:
-            break
-        gain += step
-    return measured, gain

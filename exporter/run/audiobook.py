@@ -11,7 +11,7 @@ from exporter import log
 from exporter.atomic import write_atomic
 from exporter.errors import AudioError
 from exporter.model.book import Book
-from exporter.narrate import loudness
+from exporter.narrate import levels
 from exporter.narrate.cache import AudioCache
 from exporter.narrate.engines import DEFAULT_ENGINE, Engine, open_engine
 from exporter.narrate.lexicon import Lexicon
@@ -99,7 +99,7 @@ def narrate_book(
     if formats and texts:
         early = EarlyEncoder(
             script, keys, speaker.sample_rate, cache, formats, target_lufs=target_lufs,
-            ceiling=loudness.PCM_CEILING_DBTP,
+            ceiling=levels.PCM_CEILING_DBTP,
         )  # fmt: skip
 
     def reuse(_voice: str | None, _rate: int | None) -> Engine:
@@ -121,10 +121,11 @@ def narrate_book(
     lengths = [sample_count(cache, key) for key in result.keys]
     timeline = build_timeline(script, lengths, result.sample_rate)
     placed = [(cue.start, result.keys[cue.index]) for cue in timeline.cues]
-    ceiling = loudness.PCM_CEILING_DBTP
-    measured, gain = loudness.book_gain(
-        placed, cache, timeline.sample_rate, target_lufs, total=timeline.total, ceiling=ceiling
-    )
+    ceiling = levels.PCM_CEILING_DBTP
+    measured, gain = levels.book_gain(
+        cache, placed, timeline.sample_rate, target=target_lufs, ceiling=ceiling,
+        total=timeline.total, search=early.search if isinstance(early, EarlyEncoder) else None,
+    )  # fmt: skip
     return Narrated(
         script, tuple(result.keys), timeline, result.stats, measured, gain, ceiling, target_lufs
     )
@@ -192,11 +193,21 @@ def write_audiobooks(
     return [path for _, path in targets]
 
 
-def measure_audiobook(path: Path, target_lufs: float) -> loudness.Loudness:
-    """Decode a written audiobook and measure it; warn when it misses the target or the peak."""
+def measure_audiobook(path: Path, target_lufs: float, cache: AudioCache) -> levels.Loudness:
+    """Measure a written audiobook as decoded; warn when it misses the target or the peak.
+
+    The measurement is kept in the cache under the file's SHA-256: a file written before, byte
+    for byte (a fresh output folder, an unchanged book), is not decoded again.
+    """
     with failures(f"cannot measure {path.name}"):
-        rate, chunks = decode_pcm(path)
-        found = loudness.measure(chunks, rate, floats=True)
+        key = levels.file_key(path)
+        found = levels.cached_loudness(cache, key)
+        if found is None:
+            from exporter.narrate import loudness  # numpy and scipy: only to measure
+
+            rate, chunks = decode_pcm(path)
+            found = loudness.measure(chunks, rate, floats=True)
+            levels.store_loudness(cache, key, found)
     if abs(found.lufs - target_lufs) > LOUDNESS_TOLERANCE:
         log.warn("loudness", f"{path.name} measures {found.lufs:.1f} LUFS, not {target_lufs:g} ± 1")
     if found.true_peak > TRUE_PEAK_LIMIT:

@@ -115,7 +115,7 @@ def _narrate(book: Book, lexicon_from: Path, ctx: BuildContext, result: PostResu
             result.narration_lufs, result.gain_db = narrated.narration_lufs, narrated.gain_db
             for fmt, path in targets:
                 label = "read-along mp3" if path == scratch else fmt
-                result.loudness[label] = measure_audiobook(path, settings.loudness)
+                result.loudness[label] = measure_audiobook(path, settings.loudness, ctx.cache)
         result.outputs.append(write_transcript(book, narrated, names.transcript))
         if settings.read_along:
             mp3 = next(path for fmt, path in targets if fmt == "mp3")
@@ -206,7 +206,7 @@ def _build_source(source: Source, ctx: BuildContext) -> PostResult:
         post = dataclasses.replace(post, meta=dataclasses.replace(post.meta, slug=source.slug))
     try:
         site = site_config(post.path, ctx.settings.language, ctx.settings.dates)
-        book = book_from_post(post, ctx.settings.images_dir, site)
+        book = book_from_post(post, ctx.settings.images_dir, site, ctx.cache)
         names = Outputs(ctx.settings.out_dir, book.meta.slug)
         book = with_cover(book, ctx.settings.images_dir, names.cover)
         write_epub(book, names.epub)

@@ -12,8 +12,8 @@ from exporter.atomic import write_if_changed
 from exporter.errors import brief
 from exporter.write.site.card import Card
 
-if TYPE_CHECKING:  # the meter pulls in numpy and scipy: a no-op rebuild never needs them
-    from exporter.narrate.loudness import Loudness
+if TYPE_CHECKING:
+    from exporter.narrate.levels import Loudness
 
 Status = Literal["built", "unchanged", "skipped", "failed"]
 NOT_A_POST = "not a post (no front matter)"  # why a file found in a folder is passed over

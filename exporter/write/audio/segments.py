@@ -29,15 +29,19 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from exporter.errors import AudioError
-from exporter.narrate import loudness
+from exporter.narrate import levels
 from exporter.narrate.cache import AudioCache
 from exporter.narrate.script import Script
 from exporter.narrate.timeline import GRID, LEAD, TAIL, Cue, Layout, Segment, Timeline
 from exporter.workers import worker_pool
 from exporter.write.audio.assemble import codec_signature, encode_segment, unfed_tail
 from exporter.write.audio.common import read_segment
+
+if TYPE_CHECKING:  # the meter pulls in numpy and scipy: loaded only to measure or level
+    from exporter.narrate.loudness import GainSearch
 
 SEGMENT_SCHEMA = 2
 _POOL_MIN_SECONDS = 60.0  # less audio than this to encode: a worker would start too late
@@ -91,7 +95,7 @@ def segment_job(
     fed = span if last else span - unfed_tail(fmt)
     fields = [
         SEGMENT_SCHEMA, fmt, codec_signature(fmt), sample_rate, GRID, LEAD, TAIL, segment.lead,
-        parts, fed, extent, gain_db, loudness.signature(ceiling),
+        parts, fed, extent, gain_db, levels.signature(ceiling),
     ]  # fmt: skip
     key = hashlib.sha256(json.dumps(fields, separators=(",", ":")).encode()).hexdigest()
     path = cache.segment_path(key, fmt)
@@ -140,13 +144,23 @@ def segment_pcm(cache: AudioCache, job: SegmentJob) -> Iterator[bytes]:
 
     yield from take(_silence(job.lead))
     for key, samples, silence in job.parts:
-        pcm = loudness.leveled_pcm(cache, key, job.gain_db, job.ceiling, job.sample_rate)
+        pcm = _leveled(cache, key, job)
         if len(pcm) != 2 * samples:
             raise AudioError(f"narrated audio {key[:12]}… changed length in the cache")
         yield from take(pcm[i : i + 2 * _CHUNK] for i in range(0, len(pcm), 2 * _CHUNK))
         yield from take(_silence(silence))
     if left:
         raise AudioError(f"a segment is {left} samples short of the {job.fed} it needs")
+
+
+def _leveled(cache: AudioCache, key: str, job: SegmentJob) -> bytes:
+    """A sentence leveled for the job: cached by the gain search (no numpy needed), else now."""
+    found = cache.get(levels.leveled_key(key, job.gain_db, job.ceiling))
+    if found is not None:
+        return found
+    from exporter.narrate import loudness  # numpy and scipy: only to level
+
+    return loudness.leveled_pcm(cache, key, job.gain_db, job.ceiling, job.sample_rate)
 
 
 def encode_job(job: SegmentJob, stop: Callable[[], bool] | None = None) -> Path:
@@ -218,8 +232,18 @@ def encode_missing(jobs: Sequence[SegmentJob], workers: int) -> int:
 # ---------------------------------------------------------------- while synthesis runs
 
 
+@dataclass(frozen=True)
+class _Step:
+    """What the narration has reached: sentences laid out, and the segments they closed."""
+
+    placed: int  # sentences laid out so far
+    heard: float  # seconds of narration they make
+    total: int | None  # the time line's length, once every sentence is laid out
+    closed: tuple[Segment, ...]
+
+
 class EarlyEncoder:
-    """Follows the narration into the cache and encodes each closed segment in a thread."""
+    """Follows the narration into the cache; measures and encodes closed segments in a thread."""
 
     def __init__(
         self, script: Script, keys: Sequence[str], sample_rate: int, cache: AudioCache,
@@ -229,18 +253,21 @@ class EarlyEncoder:
 
         Segments need the book's gain, known only at the end: they are encoded with the gain
         measured on what is laid out so far, first after PROVISIONAL_SECONDS of narration, then
-        again each time the narration has doubled (so measuring costs at most twice the
-        book). Segments encoded under a gain that is not the final one are simply not used.
-        When every sentence is cached already, the first estimate covers the whole book.
+        again each time the narration has doubled (each sentence is measured once per gain
+        tried, see `GainSearch`). Segments encoded under a gain that is not the final one are
+        simply not used. When every sentence is cached already, the first estimate covers the
+        whole book, and its gain comes from the cache when the book was measured before.
+        Measuring happens in the thread too, so it overlaps synthesis instead of pausing it.
         """
         self.script, self.keys, self.cache = script, list(keys), cache
         self.formats = list(formats)
         self.layout = Layout(sample_rate)
         self.target_lufs, self.ceiling = target_lufs, ceiling
-        self.gain_db: float | None = None
-        self.held: list[Segment] = []  # segments closed before the gain was chosen
-        self.next_estimate = PROVISIONAL_SECONDS  # narration (s) at which the gain is measured
-        self.jobs: queue.SimpleQueue[SegmentJob | None] = queue.SimpleQueue()
+        self.search: GainSearch | None = None  # what is measured of the narration so far
+        self.gain_db: float | None = None  # the gain the thread encodes with now
+        self.steps: queue.SimpleQueue[_Step | None] = queue.SimpleQueue()
+        self.given = self.taken = 0  # steps passed to the thread, steps it has finished
+        self.idle = threading.Condition()
         self.closing = threading.Event()
         self.aborting = threading.Event()
         self.thread = threading.Thread(target=self._run, name="exporter-encoder", daemon=True)
@@ -257,64 +284,114 @@ class EarlyEncoder:
         error: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        """Let the thread finish its segment (or abandon it on failure) and wait for it."""
+        """Let the thread finish its step (or abandon its segment on failure) and wait for it."""
         (self.closing if kind is None else self.aborting).set()
         self.closing.set()
-        self.jobs.put(None)
+        self.steps.put(None)
         if self.thread.is_alive():
             self.thread.join()
 
     def advance(self) -> None:
-        """Lay out the sentences cached so far, in order; queue the segments they close."""
+        """Lay out the sentences cached so far, in order; pass what they close to the thread."""
         utterances, placed = self.script.utterances, len(self.layout.cues)
         final = len(utterances) - 1
         start = placed
+        closed: list[Segment] = []
         while placed <= final and not self.closing.is_set():
             info = self.cache.info(self.keys[placed])
             if info is None:
                 break
-            closed = self.layout.add(utterances[placed], info[1], last=placed == final)
+            segment = self.layout.add(utterances[placed], info[1], last=placed == final)
             placed += 1
-            if closed is not None:
-                self.held.append(closed)
+            if segment is not None:
+                closed.append(segment)
         if placed == start:
             return
         heard = self.layout.cues[-1].end / self.layout.sample_rate
-        if heard >= self.next_estimate:
-            self.gain_db = self._provisional_gain()
-            self.next_estimate = 2 * heard
-        if self.gain_db is not None:
-            for segment in self.held:
-                self._queue(segment, self.gain_db)
-            self.held.clear()
+        total = self.layout.position if placed > final else None
+        self.given += 1
+        self.steps.put(_Step(placed, heard, total, tuple(closed)))
 
-    def _provisional_gain(self) -> float:
-        """The book gain as measured on the sentences laid out so far."""
-        placed = [(cue.start, self.keys[cue.index]) for cue in self.layout.cues]
+    def drain(self, timeout: float = 120.0) -> None:
+        """Wait until the thread has finished every step passed to it so far (or has stopped)."""
+        with self.idle:
+            self.idle.wait_for(
+                lambda: self.taken >= self.given or not self.thread.is_alive(), timeout
+            )
+
+    def _gain(self, step: _Step) -> float:
+        """The book gain as measured on the sentences a step has laid out.
+
+        Measured sentences stay measured (`GainSearch`); the whole book's gain is the final
+        one, looked up in the cache first and kept there, as `narrate_book` asks for it.
+        """
+        placed = [(cue.start, self.keys[cue.index]) for cue in self.layout.cues[: step.placed]]
         rate = self.layout.sample_rate
-        _, gain = loudness.book_gain(
-            placed, self.cache, rate, self.target_lufs, ceiling=self.ceiling
-        )
-        return gain
+        if step.total is not None:
+            _, gain = levels.book_gain(
+                self.cache, placed, rate, target=self.target_lufs, ceiling=self.ceiling,
+                total=step.total, search=self.search,
+            )  # fmt: skip
+            return gain
+        if self.search is None:
+            from exporter.narrate import loudness  # numpy and scipy: only to measure
 
-    def _queue(self, segment: Segment, gain_db: float) -> None:
-        """Queue a closed segment in every format."""
-        for fmt in self.formats:
-            job = segment_job(
+            self.search = loudness.GainSearch(self.cache, rate, self.target_lufs, self.ceiling)
+        self.search.add(placed[len(self.search.placed) :])
+        return self.search.gain()[1]
+
+    def _jobs(self, segment: Segment, gain_db: float) -> list[SegmentJob]:
+        """A closed segment's job in every format."""
+        return [
+            segment_job(
                 fmt, self.cache, self.layout.sample_rate, segment, self.layout.cues, self.keys,
                 last=False, gain_db=gain_db, ceiling=self.ceiling,
-            )  # fmt: skip
-            self.jobs.put(job)
+            )
+            for fmt in self.formats
+        ]  # fmt: skip
 
     def _run(self) -> None:
-        """Encode queued segments the cache lacks until told to close."""
+        """Take steps until closed; let `drain` know when it stops."""
+        try:
+            self._steps()
+        finally:
+            with self.idle:
+                self.idle.notify_all()
+
+    def _steps(self) -> None:
+        """Measure the gain when due, then encode the segments the cache lacks, step by step."""
+        held: list[Segment] = []  # segments closed before a gain was measured
+        next_estimate = PROVISIONAL_SECONDS  # narration (s) at which the gain is measured
         while not self.closing.is_set():
-            job = self.jobs.get()
-            if job is None:
+            step = self.steps.get()
+            if step is None:
                 return
+            if step.heard >= next_estimate:
+                try:
+                    self.gain_db = self._gain(step)
+                except Exception:  # lost time only: narrate_book measures, reports errors
+                    self.search = None
+                    return
+                next_estimate = 2 * step.heard
+            held.extend(step.closed)
+            if self.gain_db is not None:
+                jobs = [job for segment in held for job in self._jobs(segment, self.gain_db)]
+                held.clear()
+                if not self._encode(jobs):
+                    return
+            with self.idle:
+                self.taken += 1
+                self.idle.notify_all()
+
+    def _encode(self, jobs: Sequence[SegmentJob]) -> bool:
+        """Encode the jobs the cache lacks, in order; False when told to close first."""
+        for job in jobs:
+            if self.closing.is_set():
+                return False
             if read_segment(job.path) is not None:
                 continue
             try:
                 encode_job(job, self.aborting.is_set)
             except Exception:  # lost time only: the segment is encoded again later
                 continue
+        return True

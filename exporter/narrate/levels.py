@@ -1,0 +1,159 @@
+"""Loudness figures kept in the audio cache: each book's gain and each written file's measurement.
+
+No numpy here: a build whose figures are all cached never loads the meter (`loudness.py`).
+A book's gain is stored under a key made of everything that decides it (every sentence's
+cache key and start, the length of the time line, the target, the limiter's settings and the
+meter's versions); a written file's measurement under the SHA-256 of the file's bytes and the
+decoder's version. So a change in any input is a new key, and a damaged entry (see
+`AudioCache.get_record`) is measured again.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from exporter.narrate.cache import AudioCache
+
+if TYPE_CHECKING:  # the meter pulls in numpy and scipy: loaded only when something is measured
+    from exporter.narrate.loudness import GainSearch
+
+GAIN_STEP_DB = 0.5  # the book gain is quantized, so a small edit rarely moves it
+PCM_CEILING_DBTP = -4.5  # lossy encoders raise true peaks: leave margin below -3 dBTP
+LIMITER_VERSION = 1
+GAIN_ROUNDS = 6  # leveled measurements to correct the gain for the limiter
+OVERSAMPLE = 4  # BS.1770-4 Annex 2: 4x; speech has little energy near Nyquist
+HALF_TAPS = 8  # input samples of FIR context each side of an oversampled point
+RECORD_SCHEMA = 1  # the layout of the records below; a new one ignores the old records
+METER_VERSION = 1  # raise when loudness.py measures differently: cached figures are then stale
+GAIN_SEARCH_VERSION = 2  # raise when GainSearch chooses differently (2: a first guess, secant)
+
+
+@dataclass(frozen=True)
+class Loudness:
+    """A measured stretch of audio: integrated loudness (LUFS) and true peak (dBTP)."""
+
+    lufs: float
+    true_peak: float
+
+
+def signature(ceiling: float) -> str:
+    """Everything about leveling, besides the gain, that decides the samples (for cache keys)."""
+    return f"bs1770 limiter {LIMITER_VERSION} ceiling {ceiling:.2f} x{OVERSAMPLE}/{HALF_TAPS}"
+
+
+def quantized_gain(measured_lufs: float, target_lufs: float) -> float:
+    """The gain (dB) that brings `measured_lufs` to the target, in GAIN_STEP_DB steps."""
+    if not math.isfinite(measured_lufs):
+        return 0.0
+    return round((target_lufs - measured_lufs) / GAIN_STEP_DB) * GAIN_STEP_DB
+
+
+def _digest(fields: Sequence[object]) -> str:
+    """A cache key: the SHA-256 of fields as compact JSON."""
+    return hashlib.sha256(json.dumps(fields, separators=(",", ":")).encode()).hexdigest()
+
+
+@functools.lru_cache(maxsize=4)
+def _versions(*names: str) -> tuple[str, ...]:
+    """Installed versions of the distributions a measurement depends on (from their metadata)."""
+    found = []
+    for name in names:
+        try:
+            found.append(metadata.version(name))
+        except metadata.PackageNotFoundError:
+            found.append("")
+    return tuple(found)
+
+
+def leveled_key(key: str, gain_db: float, ceiling: float) -> str:
+    """The cache key of a sentence's leveled PCM (its own key, the gain and the limiter)."""
+    return _digest(["leveled", key, gain_db, signature(ceiling)])
+
+
+def gain_key(
+    placed: Sequence[tuple[int, str]], sample_rate: int, target: float, ceiling: float,
+    total: int | None,
+) -> str:  # fmt: skip
+    """The key of a book's gain: its sentences (start, cache key), length, target and meter."""
+    fields: list[object] = [
+        "gain", RECORD_SCHEMA, METER_VERSION, GAIN_SEARCH_VERSION, sample_rate, target, total,
+        signature(ceiling), GAIN_STEP_DB, GAIN_ROUNDS, _versions("pyloudnorm", "scipy"),
+        [list(item) for item in placed],
+    ]  # fmt: skip
+    return _digest(fields)
+
+
+def cached_gain(cache: AudioCache, key: str) -> tuple[float, float] | None:
+    """A book's (loudness as synthesized, gain) stored under `key`, or None."""
+    record = cache.get_record(key)
+    if not isinstance(record, dict):
+        return None
+    measured, gain = record.get("narration_lufs"), record.get("gain_db")
+    if not isinstance(measured, float | int) or not isinstance(gain, float | int):
+        return None
+    return float(measured), float(gain)
+
+
+def store_gain(cache: AudioCache, key: str, measured: float, gain: float) -> None:
+    """Keep a book's loudness and gain under `key` (a saving only: errors are ignored)."""
+    cache.put_record(key, {"narration_lufs": measured, "gain_db": gain})
+
+
+def book_gain(
+    cache: AudioCache, placed: Sequence[tuple[int, str]], sample_rate: int, *, target: float,
+    ceiling: float, total: int | None, search: GainSearch | None = None,
+) -> tuple[float, float]:  # fmt: skip
+    """A book's loudness as synthesized and its gain: from the cache, else measured and stored.
+
+    `search` may hold the measurement of the narration's first sentences already (the early
+    encoder's); it is used when they are where `placed` has them.
+    """
+    key = gain_key(placed, sample_rate, target, ceiling, total)
+    found = cached_gain(cache, key)
+    if found is not None:
+        return found
+    from exporter.narrate import loudness  # numpy and scipy: only to measure
+
+    if search is None or search.placed != list(placed[: len(search.placed)]):
+        search = loudness.GainSearch(cache, sample_rate, target, ceiling)
+    search.add(placed[len(search.placed) :])
+    measured, gain = search.gain(total)
+    store_gain(cache, key, measured, gain)
+    return measured, gain
+
+
+def file_key(path: Path) -> str:
+    """The key of a written file's measurement: its bytes' SHA-256 and the decoder's version."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as file:
+        while block := file.read(1 << 20):
+            digest.update(block)
+    fields = [
+        "measured", RECORD_SCHEMA, METER_VERSION, digest.hexdigest(),
+        _versions("av", "pyloudnorm", "scipy"),
+    ]  # fmt: skip
+    return _digest(fields)
+
+
+def cached_loudness(cache: AudioCache, key: str) -> Loudness | None:
+    """A file's measurement stored under `key`, or None."""
+    record = cache.get_record(key)
+    if not isinstance(record, dict):
+        return None
+    lufs, peak = record.get("lufs"), record.get("true_peak")
+    if not isinstance(lufs, float | int) or not isinstance(peak, float | int):
+        return None
+    return Loudness(float(lufs), float(peak))
+
+
+def store_loudness(cache: AudioCache, key: str, found: Loudness) -> None:
+    """Keep a file's measurement under `key` (a saving only: errors are ignored)."""
+    cache.put_record(key, {"lufs": found.lufs, "true_peak": found.true_peak})
