@@ -91,15 +91,23 @@ def gain_key(
     return _digest(fields)
 
 
-def cached_gain(cache: AudioCache, key: str) -> tuple[float, float] | None:
-    """A book's (loudness as synthesized, gain) stored under `key`, or None."""
+def _numbers(cache: AudioCache, key: str, *names: str) -> tuple[float, ...] | None:
+    """The named numbers of the record under `key`; None when it is missing or not all numbers."""
     record = cache.get_record(key)
     if not isinstance(record, dict):
         return None
-    measured, gain = record.get("narration_lufs"), record.get("gain_db")
-    if not isinstance(measured, float | int) or not isinstance(gain, float | int):
-        return None
-    return float(measured), float(gain)
+    numbers: list[float] = []
+    for value in (record.get(name) for name in names):
+        if not isinstance(value, float | int) or isinstance(value, bool):
+            return None
+        numbers.append(float(value))
+    return tuple(numbers)
+
+
+def cached_gain(cache: AudioCache, key: str) -> tuple[float, float] | None:
+    """A book's (loudness as synthesized, gain) stored under `key`, or None."""
+    found = _numbers(cache, key, "narration_lufs", "gain_db")
+    return None if found is None else (found[0], found[1])
 
 
 def store_gain(cache: AudioCache, key: str, measured: float, gain: float) -> None:
@@ -145,13 +153,8 @@ def file_key(path: Path) -> str:
 
 def cached_loudness(cache: AudioCache, key: str) -> Loudness | None:
     """A file's measurement stored under `key`, or None."""
-    record = cache.get_record(key)
-    if not isinstance(record, dict):
-        return None
-    lufs, peak = record.get("lufs"), record.get("true_peak")
-    if not isinstance(lufs, float | int) or not isinstance(peak, float | int):
-        return None
-    return Loudness(float(lufs), float(peak))
+    found = _numbers(cache, key, "lufs", "true_peak")
+    return None if found is None else Loudness(found[0], found[1])
 
 
 def store_loudness(cache: AudioCache, key: str, found: Loudness) -> None:
