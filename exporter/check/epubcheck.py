@@ -22,6 +22,9 @@ from typing import Any
 
 _BATCH_DIR = Path(__file__).parent.parent / "data"  # holds EpubcheckBatch.class
 _BATCH_CLASS = "EpubcheckBatch"
+# A run is short and nearly all start-up: the client compiler alone and the serial collector
+# halve its CPU time (measured: about 17 s -> 9 s for one book, 23 s -> 12 s for 28 books).
+_JVM_OPTIONS = ["-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"]
 
 
 @dataclass(frozen=True)
@@ -111,7 +114,8 @@ def run_epubcheck_many(paths: list[Path], timeout: float = 900) -> dict[Path, Ep
         reports = [Path(work) / f"report-{n}.json" for n in range(len(paths))]
         arguments = [str(item) for pair in zip(paths, reports, strict=True) for item in pair]
         class_path = os.pathsep.join([str(epubcheck_jar()), str(_BATCH_DIR)])
-        command = [java_executable(), "-Duser.language=en", "-cp", class_path, _BATCH_CLASS]
+        command = [java_executable(), *_JVM_OPTIONS, "-Duser.language=en", "-cp", class_path]
+        command.append(_BATCH_CLASS)
         try:
             done = subprocess.run(
                 [*command, *arguments],
