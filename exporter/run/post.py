@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from exporter import log
 from exporter.atomic import write_atomic
@@ -17,14 +18,6 @@ from exporter.model.text import word_count
 from exporter.narrate.cache import AudioCache, default_cache_dir
 from exporter.narrate.lexicon import Lexicon
 from exporter.read.post import Post, read_post
-from exporter.run.audiobook import (
-    Narrated,
-    measure_audiobook,
-    narrate_book,
-    read_along_overlays,
-    write_audiobooks,
-    write_transcript,
-)
 from exporter.run.lexicons import load_lexicon
 from exporter.run.load import book_from_post, load_book, site_config
 from exporter.run.names import skip_reason
@@ -38,6 +31,9 @@ from exporter.write.outputs import Outputs
 from exporter.write.site.card import make_card
 from exporter.write.site.chapters import write_chapters
 from exporter.write.site.page import write_page
+
+if TYPE_CHECKING:  # the audiobook stage loads numpy and scipy: only a narrated build imports it
+    from exporter.run.audiobook import Narrated
 
 COVER_HREF = "cover.jpg"  # beside the text, never where embedded images go (images/)
 
@@ -84,6 +80,14 @@ def read_source(source: Source, settings: Settings) -> Post | PostResult:
 
 def _narrate(book: Book, lexicon_from: Path, ctx: BuildContext, result: PostResult) -> Narrated:
     """Write the audiobooks, transcript and read-along EPUB of a built book into the result."""
+    from exporter.run.audiobook import (
+        measure_audiobook,
+        narrate_book,
+        read_along_overlays,
+        write_audiobooks,
+        write_transcript,
+    )
+
     settings = ctx.settings
     slug = book.meta.slug
     names = Outputs(settings.out_dir, slug)
