@@ -12,11 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from exporter import signals
 from exporter.cli import main
 from exporter.errors import NarrationError
 from exporter.narrate.engines import espeak as tts
-
-from .conftest import SEED
 
 SHORT = (
     "---\npost_title: A Short Post\nauthor: Ann\npost_date: 2021-03-04 05:06:07\n"
@@ -140,10 +139,26 @@ def test_cache_reuses_and_resynthesizes_only_edits(tmp_path: Path) -> None:
     assert third["sentences_synthesized"] == 1
 
 
+def _long_post(sentences: int) -> str:
+    """A post of two chapters holding `sentences` distinct sentences (none shared in the cache)."""
+    half = sentences // 2
+    words = ["river", "stone", "window", "garden", "letter", "morning", "autumn", "candle"]
+    lines = [f"The {words[n % len(words)]} of line {n} is here." for n in range(sentences)]
+    return (
+        "---\npost_title: A Long Post\nauthor: Ann\npost_date: 2021-03-04 05:06:07\n---\n"
+        f"<h2>One</h2>\n<p>{' '.join(lines[:half])}</p>\n"
+        f"<h2>Two</h2>\n<p>{' '.join(lines[half:])}</p>\n"
+    )
+
+
+INTERRUPTED_SENTENCES = 40  # enough that the build is still narrating when Ctrl-C comes
+
+
 def test_interrupted_build_leaves_no_partial_audio(tmp_path: Path) -> None:
     """Ctrl-C mid-narration leaves no .m4b/.mp3/.part in OUT; the next run reuses the work."""
+    post = _post(tmp_path, "long.md", _long_post(INTERRUPTED_SENTENCES))
     out, cache = tmp_path / "out", tmp_path / "cache"
-    command = [sys.executable, "-m", "exporter", "build", str(SEED), "-o", str(out)]
+    command = [sys.executable, "-m", "exporter", "build", str(post), "-o", str(out)]
     command += ["--cache", str(cache), "--jobs", "1"]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 60
@@ -164,7 +179,43 @@ def test_interrupted_build_leaves_no_partial_audio(tmp_path: Path) -> None:
     subprocess.run(command, check=True, capture_output=True, env=env, timeout=300)
     report = _report(out)["posts"][0]  # type: ignore[index]
     assert report["sentences_reused"] >= done
-    assert report["sentences_synthesized"] + report["sentences_reused"] == 99
+    # the title, the two headings and every sentence
+    assert report["sentences_synthesized"] + report["sentences_reused"] == 3 + INTERRUPTED_SENTENCES
+
+
+def test_an_interrupt_lost_in_a_finalizer_still_stops_the_next_utterance(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Python prints and drops a KeyboardInterrupt raised inside a `__del__` (Ctrl-C landing in
+    `Wave_read.__del__`); the interrupt is still received: the next utterance does not start."""
+    monkeypatch.setattr(signals, "_received", False)
+    lost: list[type[BaseException] | None] = []
+    monkeypatch.setattr(sys, "unraisablehook", lambda u: lost.append(u.exc_type))
+
+    class Finalized:
+        """An object whose finalizer is where Ctrl-C lands."""
+
+        def __del__(self) -> None:
+            signals._handler(signal.SIGINT, None)
+
+    Finalized()
+    assert lost == [KeyboardInterrupt]
+    spoken: list[str] = []
+    with pytest.raises(KeyboardInterrupt), signals.deferred():
+        spoken.append("an utterance after Ctrl-C")
+    assert spoken == []
+
+
+def test_an_interrupt_during_an_utterance_waits_for_its_end(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Ctrl-C inside a deferred section lets the utterance finish, then raises."""
+    monkeypatch.setattr(signals, "_received", False)
+    spoken: list[str] = []
+    with pytest.raises(KeyboardInterrupt), signals.deferred():
+        signals._handler(signal.SIGINT, None)
+        spoken.append("the rest of the utterance")
+    assert spoken == ["the rest of the utterance"]
 
 
 def test_unchanged_posts_are_not_rebuilt(tmp_path: Path) -> None:
