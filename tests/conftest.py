@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 import tempfile
 from collections.abc import Callable
@@ -64,14 +65,27 @@ class Built:
         return self.out / f"{SLUG}{suffix}"
 
 
+def shared_tmp(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The temporary folder every pytest-xdist worker of this run sees (this run's own without
+    xdist): what is built there once serves them all."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
 @pytest.fixture(scope="session")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
-    """Build the seed once with the real engine, two jobs, into tmp folders."""
-    out = tmp_path_factory.mktemp("out")
-    cache = tmp_path_factory.mktemp("cache")
-    code = main(["build", str(SEED), "-o", str(out), "--cache", str(cache), "--jobs", "2"])
-    assert code == 0
-    return Built(out, cache)
+    """Build the seed once with the real engine, two jobs, into tmp folders (once for all the
+    xdist workers: the first builds under a lock, the others wait and read its outputs)."""
+    root = shared_tmp(tmp_path_factory) / "seed-built"
+    root.mkdir(exist_ok=True)
+    result = Built(root / "out", root / "cache")
+    with (root / "lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (root / "done").exists():
+            args = ["build", str(SEED), "-o", str(result.out), "--cache", str(result.cache)]
+            assert main([*args, "--jobs", "2"]) == 0
+            (root / "done").touch()
+    return result
 
 
 def sentences_of(book: Book) -> list[Sentence]:
