@@ -21,47 +21,35 @@ import pytest
 from exporter import log
 from exporter.narrate.cache import AudioCache
 
+from .measure import descendants
+
 EXPORTER = Path(sys.executable).parent / "exporter"
 
 
-def _sentences(post: int) -> str:
-    """Forty sentences of their own (posts sharing sentences would share cache entries)."""
-    return " ".join(f"Sentence {n} of post {post} is here." for n in range(40))
+def _sentences(post: int, count: int) -> str:
+    """Sentences of their own (posts sharing sentences would share cache entries)."""
+    return " ".join(f"Sentence {n} of post {post} is here." for n in range(count))
 
 
-def _posts(folder: Path, count: int = 2) -> Path:
-    """A folder of `count` posts of forty sentences each."""
+def _posts(folder: Path, count: int = 2, sentences: int = 40) -> Path:
+    """A folder of `count` posts of `sentences` sentences each (forty: long enough for a
+    narrated build to be killed while its workers speak)."""
     folder.mkdir(parents=True, exist_ok=True)
     for n in range(count):
         (folder / f"post-{n}.md").write_text(
             f"---\npost_title: Post {n}\npost_date: 2012-01-0{n + 1} 00:00:00\n---\n"
-            f"<p>{_sentences(n)}</p>\n<p>The end of post {n}.</p>\n"
+            f"<p>{_sentences(n, sentences)}</p>\n<p>The end of post {n}.</p>\n"
         )
     return folder
 
 
-def _env(tmp: Path) -> dict[str, str]:
-    """A child environment whose temporary folder and cache are under tmp."""
-    (tmp / "tmp").mkdir(exist_ok=True)
-    return {**os.environ, "TMPDIR": str(tmp / "tmp"), "XDG_CACHE_HOME": str(tmp / "xdg")}
-
-
-def _descendants(pid: int) -> set[int]:
-    """Every living process below `pid`, from /proc."""
-    parents: dict[int, int] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            parents[int(entry.name)] = int(fields[1])
-    found: set[int] = set()
-    frontier = {pid}
-    while frontier:
-        frontier = {child for child, parent in parents.items() if parent in frontier} - found
-        found |= frontier
-    return found
+@pytest.fixture
+def env(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """A child environment whose temporary folder and cache are under pytest's tmp. The
+    temporary folder's path is short: multiprocessing's socket goes in it and must stay under
+    AF_UNIX's 108 bytes, which a pytest-xdist worker's tmp_path leaves no room for."""
+    temp = tmp_path_factory.mktemp("t")
+    return {**os.environ, "TMPDIR": str(temp), "XDG_CACHE_HOME": str(tmp_path / "xdg")}
 
 
 def _alive(pid: int) -> bool:
@@ -79,21 +67,20 @@ def _contents(out: Path) -> dict[str, bytes]:
 
 @pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGTERM])
 def test_killed_run_leaves_nothing_and_rerun_equals_clean_run(
-    how: signal.Signals, tmp_path: Path
+    how: signal.Signals, tmp_path: Path, env: dict[str, str]
 ) -> None:
     """Kill a narrated --jobs 2 build once its workers run; nothing stays; a rerun is clean."""
     posts, out, clean = _posts(tmp_path / "posts"), tmp_path / "out", tmp_path / "clean"
-    env = _env(tmp_path)
     args = [str(EXPORTER), "build", str(posts), "--jobs", "2", "--audio-format", "mp3"]
     child = subprocess.Popen([*args, "-o", str(out)], env=env, stdout=subprocess.DEVNULL)
     deadline = time.monotonic() + 120
     tree: set[int] = set()
     while time.monotonic() < deadline and len(tree) < 3:  # fork server and two workers
         time.sleep(0.2)
-        tree |= _descendants(child.pid)
+        tree |= descendants(child.pid)
     assert len(tree) >= 3, "the build never started its workers"
     time.sleep(1.0)
-    tree |= _descendants(child.pid)
+    tree |= descendants(child.pid)
     child.send_signal(how)
     child.wait(60)
     deadline = time.monotonic() + 30
@@ -107,12 +94,12 @@ def test_killed_run_leaves_nothing_and_rerun_equals_clean_run(
     for name in _contents(out):
         if name.endswith((".epub", ".vtt")):
             assert _contents(out)[name] == _contents(clean)[name], name
-    assert not list((tmp_path / "tmp").glob("exporter-*")), "temporary folders were left"
+    assert not list(Path(env["TMPDIR"]).glob("exporter-*")), "temporary folders were left"
 
 
-def test_two_concurrent_runs_into_one_out_lose_nothing(tmp_path: Path) -> None:
+def test_two_concurrent_runs_into_one_out_lose_nothing(tmp_path: Path, env: dict[str, str]) -> None:
     """Two runs of different folders into one OUT at once: both posts' state survives."""
-    out, env = tmp_path / "out", _env(tmp_path)
+    out = tmp_path / "out"
     first, second = _posts(tmp_path / "a", 1), tmp_path / "b"
     second.mkdir()
     (second / "other.md").write_text("---\npost_title: Other\n---\n<p>Another post.</p>\n")
@@ -163,10 +150,12 @@ def test_damaged_cache_entry_is_dropped(how: str, tmp_path: Path) -> None:
     assert [m.kind for m in messages] == ["cache-damaged"]
 
 
-def test_damaged_cache_is_synthesized_again_not_shipped(tmp_path: Path) -> None:
+def test_damaged_cache_is_synthesized_again_not_shipped(
+    tmp_path: Path, env: dict[str, str]
+) -> None:
     """Build, damage every cached sentence, rebuild: one warning, every sentence made again
     (eSpeak's lengths vary by a sample or so between runs, so the audio is not compared)."""
-    posts, env = _posts(tmp_path / "posts", 1), _env(tmp_path)
+    posts = _posts(tmp_path / "posts", 1, sentences=10)
     args = [str(EXPORTER), "build", str(posts), "--audio-format", "mp3", "--no-read-along"]
     subprocess.run([*args, "-o", str(tmp_path / "one")], env=env, check=True, capture_output=True)
     first = json.loads((tmp_path / "one" / "report.json").read_text())["posts"][0]
@@ -207,14 +196,14 @@ def _mount_small(folder: Path) -> bool:
     return done.returncode == 0
 
 
-def test_full_disk_then_read_only_out(tmp_path: Path) -> None:
+def test_full_disk_then_read_only_out(tmp_path: Path, env: dict[str, str]) -> None:
     """A full disk fails the posts in one line each and keeps the earlier books; a read-only
     OUT is a usage error (exit 2) before anything is tried."""
     small = tmp_path / "small"
     if not _mount_small(small):
         pytest.skip("needs root to mount a small tmpfs")
     try:
-        posts, out, env = _posts(tmp_path / "posts", 1), small / "out", _env(tmp_path)
+        posts, out = _posts(tmp_path / "posts", 1), small / "out"
         args = [str(EXPORTER), "build", str(posts), "--no-audio", "-o", str(out), "--force"]
         subprocess.run(args, env=env, check=True, capture_output=True)
         before = _contents(out)
