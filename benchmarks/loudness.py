@@ -16,7 +16,6 @@ from __future__ import annotations
 import importlib.util
 import io
 import json
-import math
 import sys
 import tempfile
 import zipfile
@@ -24,42 +23,12 @@ from contextlib import redirect_stdout
 from pathlib import Path
 from typing import Any
 
-import av
-
 from exporter.cli import main as exporter
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the meter the tests use
+from tests.measure import ebur128
+
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def ebur128(path: Path) -> tuple[float, float]:
-    """FFmpeg's ebur128 (peak=true) on a decoded file: integrated LUFS and true peak dBTP."""
-    with av.open(str(path)) as container:
-        stream = container.streams.audio[0]
-        graph: Any = av.filter.Graph()
-        source = graph.add_abuffer(template=stream)
-        meter = graph.add("ebur128", "peak=true:metadata=1")
-        sink = graph.add("abuffersink")
-        source.link_to(meter)
-        meter.link_to(sink)
-        graph.configure()
-        last: dict[str, str] = {}
-
-        def drain() -> None:
-            """Keep the newest running measurement."""
-            while True:
-                try:
-                    frame = graph.pull()
-                except (av.BlockingIOError, av.EOFError):
-                    return
-                if frame.metadata:
-                    last.update(frame.metadata)
-
-        for frame in container.decode(stream):
-            graph.push(frame)
-            drain()
-        graph.push(None)
-        drain()
-    return float(last["lavfi.r128.I"]), 20 * math.log10(float(last["lavfi.r128.true_peak"]))
 
 
 def build(post: Path, out: Path, cache: Path, engine: str | None) -> dict[str, Any]:

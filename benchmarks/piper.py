@@ -33,6 +33,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 # this file is called piper.py: keep its folder off the path so `import piper` finds Piper
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
+sys.path.insert(0, str(ROOT))  # for the process-tree helper the tests use
+
+from tests.measure import descendants  # noqa: E402
+
 SEED = ROOT / "tests" / "cases" / "seed-memantine.md"
 ONE_CORE = ["taskset", "-c", "0"]
 
@@ -48,25 +52,6 @@ def spoken_texts(post: Path) -> list[str]:
     language = book.meta.language
     script = speech_script(book, lambda text: normalize(text, lexicon, language), speak_url)
     return list(dict.fromkeys(u.text for u in script.utterances if u.text.strip()))
-
-
-def _descendants(root: int) -> list[int]:
-    """Every live process below `root` (from /proc)."""
-    parents: dict[int, int] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            parents[int(entry.name)] = int(fields[1])
-    found, frontier = [], [root]
-    while frontier:
-        parent = frontier.pop()
-        kids = [pid for pid, ppid in parents.items() if ppid == parent]
-        found += kids
-        frontier += kids
-    return found
 
 
 @dataclass(frozen=True)
@@ -103,7 +88,7 @@ def step_narrate(texts_file: str, cache: str, jobs: str) -> None:
     def watch() -> None:
         """Sample the CPU time and peak memory of worker processes while they live."""
         while running.is_set():
-            for pid in _descendants(os.getpid()):
+            for pid in descendants(os.getpid()):
                 cpu, peak = _proc_usage(pid)
                 old_cpu, old_peak = usage.get(pid, (0.0, 0))
                 usage[pid] = (max(cpu, old_cpu), max(peak, old_peak))

@@ -55,14 +55,15 @@ SLUG = "nmda-antagonist-memantines-effect-on-mood-2"
 
 @dataclass(frozen=True)
 class Built:
-    """Where the seed was built, and with which cache."""
+    """Where a post (the seed, unless another slug is given) was built, and with which cache."""
 
     out: Path
     cache: Path
+    slug: str = SLUG
 
     def file(self, suffix: str) -> Path:
         """The output file with this suffix."""
-        return self.out / f"{SLUG}{suffix}"
+        return self.out / f"{self.slug}{suffix}"
 
 
 def shared_tmp(tmp_path_factory: pytest.TempPathFactory) -> Path:

@@ -7,9 +7,7 @@ import json
 import math
 import zipfile
 from pathlib import Path
-from typing import Any
 
-import av
 import numpy as np
 import pyloudnorm
 import pytest
@@ -19,40 +17,9 @@ from exporter.narrate import levels, loudness
 from exporter.narrate.cache import AudioCache
 
 from .conftest import SEED, Built
+from .measure import ebur128
 
 RATE = 22050
-
-
-def ebur128(path: Path) -> tuple[float, float]:
-    """FFmpeg's own meter (libavfilter ebur128, peak=true) on a decoded file: LUFS, dBTP."""
-    with av.open(str(path)) as container:
-        stream = container.streams.audio[0]
-        graph: Any = av.filter.Graph()
-        source = graph.add_abuffer(template=stream)
-        meter = graph.add("ebur128", "peak=true:metadata=1")
-        sink = graph.add("abuffersink")
-        source.link_to(meter)
-        meter.link_to(sink)
-        graph.configure()
-        last: dict[str, str] = {}
-
-        def drain() -> None:
-            """Keep the newest frame's running measurements."""
-            while True:
-                try:
-                    frame = graph.pull()
-                except (av.BlockingIOError, av.EOFError):
-                    return
-                if frame.metadata:
-                    last.update(frame.metadata)
-
-        for frame in container.decode(stream):
-            graph.push(frame)
-            drain()
-        graph.push(None)
-        drain()
-    peak = float(last["lavfi.r128.true_peak"])  # linear
-    return float(last["lavfi.r128.I"]), 20 * math.log10(peak)
 
 
 def speechlike(seconds: float, seed: int = 1) -> np.ndarray:

@@ -10,7 +10,6 @@ import sys
 import wave
 import zipfile
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 import av
@@ -24,6 +23,7 @@ from exporter.narrate import engines
 from exporter.narrate.cache import AudioCache
 from exporter.write.audio.assemble import read_chapters
 
+from .conftest import Built
 from .test_read_along import clock
 
 pytestmark = pytest.mark.xdist_group("piper")  # one xdist worker builds its fixtures
@@ -42,18 +42,6 @@ POST = (
 VOICE = "en_US-joe-medium"
 
 
-@dataclass(frozen=True)
-class PiperBuild:
-    """Where the short post was built with Piper, and with which cache."""
-
-    out: Path
-    cache: Path
-
-    def file(self, suffix: str) -> Path:
-        """The output file with this suffix."""
-        return self.out / f"{SLUG}{suffix}"
-
-
 def _build(source: Path, out: Path, cache: Path, *more: str) -> int:
     """Run `exporter build` with Piper on one post."""
     args = ["build", str(source), "-o", str(out), "--cache", str(cache), "--engine", "piper"]
@@ -61,12 +49,12 @@ def _build(source: Path, out: Path, cache: Path, *more: str) -> int:
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> PiperBuild:
+def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
     """Build the short post once with the real Piper voice."""
     folder = tmp_path_factory.mktemp("piper-src")
     source = folder / "post.md"
     source.write_text(POST, encoding="utf-8")
-    result = PiperBuild(tmp_path_factory.mktemp("piper-out"), tmp_path_factory.mktemp("cache"))
+    result = Built(tmp_path_factory.mktemp("piper-out"), tmp_path_factory.mktemp("cache"), SLUG)
     assert _build(source, result.out, result.cache) == 0
     return result
 
@@ -92,7 +80,7 @@ def _seconds(path: Path) -> float:
         return float(samples / stream.rate)
 
 
-def test_audiobooks_have_the_posts_chapters_at_piper_rate(built: PiperBuild) -> None:
+def test_audiobooks_have_the_posts_chapters_at_piper_rate(built: Built) -> None:
     """m4b and mp3 carry both chapters, in order, over audio at the voice's 22050 Hz."""
     for suffix in (".m4b", ".mp3"):
         chapters = read_chapters(built.file(suffix))
@@ -103,7 +91,7 @@ def test_audiobooks_have_the_posts_chapters_at_piper_rate(built: PiperBuild) -> 
     assert _seconds(built.file(".m4b")) == pytest.approx(_seconds(built.file(".mp3")), abs=0.06)
 
 
-def test_transcript_and_cache_hold_piper_audio(built: PiperBuild) -> None:
+def test_transcript_and_cache_hold_piper_audio(built: Built) -> None:
     """Each sentence is one cue inside the audio; each is cached as a 22050 Hz Piper entry."""
     cues = _cues(built.file(".vtt").read_text(encoding="utf-8"))
     spoken = [text for _, _, text in cues]
@@ -119,7 +107,7 @@ def test_transcript_and_cache_hold_piper_audio(built: PiperBuild) -> None:
 
 
 def test_read_along_passes_epubcheck_and_its_clips_fit_the_audio(
-    built: PiperBuild, epubcheck: Callable[[Path], EpubcheckResult]
+    built: Built, epubcheck: Callable[[Path], EpubcheckResult]
 ) -> None:
     """The read-along EPUB is EPUBCheck 0/0; its last clip ends within its MP3."""
     book = built.file(".read-along.epub")
@@ -132,7 +120,7 @@ def test_read_along_passes_epubcheck_and_its_clips_fit_the_audio(
     assert max(ends) <= _seconds(built.file(".mp3")) + 0.05
 
 
-def test_rebuild_from_the_cache_is_byte_identical(built: PiperBuild, tmp_path: Path) -> None:
+def test_rebuild_from_the_cache_is_byte_identical(built: Built, tmp_path: Path) -> None:
     """Piper varies between syntheses, but a rebuild reuses the cache: same bytes, nothing new."""
     source = tmp_path / "post.md"
     source.write_text(POST, encoding="utf-8")
