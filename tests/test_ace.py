@@ -22,8 +22,6 @@ from exporter.write.epub.package import write_epub
 from .conftest import SEED, Built
 from .samples import read_along_book, rich_book
 
-pytestmark = pytest.mark.xdist_group("ace")  # one xdist worker builds its fixtures
-
 BROKEN = "images-with-images-alt-removed.epub"
 NOT_A_BOOK = "not-a-book.epub"
 

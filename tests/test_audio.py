@@ -27,8 +27,6 @@ from exporter.write.audio.assemble import (
     write_audiobook,
 )
 
-pytestmark = pytest.mark.xdist_group("audio")  # one xdist worker builds its fixtures
-
 RATE = 22050
 TAGS = AudioTags("A Book", "An Author", "A Site", date="2024-05-01", language="en-US")
 TITLES = ["Opening", "Middle: ünïcode", "End"]

@@ -20,8 +20,6 @@ from exporter.write.outputs import Claims, Wish
 
 from .test_java import path_without
 
-pytestmark = pytest.mark.xdist_group("blogs")  # one xdist worker builds its fixtures
-
 HERE = Path(__file__).parent
 SITE = HERE / "sites" / "blogs"
 MARKUP_CASES = (

@@ -17,8 +17,6 @@ from exporter.write.epub.package import write_epub
 
 from .samples import IDENTIFIER, metadata, read_along_book, rich_book
 
-pytestmark = pytest.mark.xdist_group("epub")  # one xdist worker builds its fixtures
-
 NS = {
     "opf": "http://www.idpf.org/2007/opf",
     "dc": "http://purl.org/dc/elements/1.1/",

@@ -26,8 +26,6 @@ from exporter.write.audio.assemble import read_chapters
 from .conftest import Built
 from .test_read_along import clock
 
-pytestmark = pytest.mark.xdist_group("piper")  # one xdist worker builds its fixtures
-
 piper_tts = pytest.importorskip(
     "piper", reason="Piper is not installed: pip install '.[piper]' to run the Piper tests"
 )

@@ -39,8 +39,6 @@ from exporter.write.audio.segments import EarlyEncoder, SegmentJob, encode_job, 
 
 from .conftest import SEED, Built
 
-pytestmark = pytest.mark.xdist_group("segments")  # one xdist worker builds its fixtures
-
 RATE = 22050
 TAGS = AudioTags("Segments", "Tester", "Tests", language="en")
 PAUSES = [

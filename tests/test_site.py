@@ -32,8 +32,6 @@ from exporter.write.site.feed import feed_xml, in_feed
 from exporter.write.site.index import index_html
 from tests.conftest import SEED, SLUG, Built
 
-pytestmark = pytest.mark.xdist_group("site")  # one xdist worker builds its fixtures
-
 BASE = "https://example.org/books/"
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_FLAGS = [
