@@ -7,6 +7,7 @@ import json
 import math
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pyloudnorm
