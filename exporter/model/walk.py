@@ -65,13 +65,7 @@ def _map_runs_in(block: Block, fn: RunFn) -> Block:
         return Table(rows, caption)
     if isinstance(block, Figure):
         return Figure(block.src, block.alt, fn(block.caption))
-    if isinstance(block, Quote):
-        return Quote(map_runs(block.blocks, fn), block.cite)
-    if isinstance(block, ListBlock):
-        return ListBlock(block.ordered, tuple(map_runs(item, fn) for item in block.items))
-    if isinstance(block, Entry):
-        return Entry(block.id, block.title, map_runs(block.blocks, fn))
-    return block
+    return _rebuild(block, lambda blocks: map_runs(blocks, fn))
 
 
 def map_block_inlines(blocks: Blocks, fn: InlineFn) -> Blocks:
@@ -86,12 +80,18 @@ def map_blocks(blocks: Blocks, fn: BlockFn) -> Blocks:
 
 def _map_children(block: Block, fn: BlockFn) -> Block:
     """A container block with `fn` mapped over the blocks it holds."""
+    return _rebuild(block, lambda blocks: map_blocks(blocks, fn))
+
+
+def _rebuild(block: Block, inner: BlocksFn) -> Block:
+    """A container block (quote, list, entry) rebuilt with `inner` applied to each run of blocks
+    it holds; any other block as it is."""
     if isinstance(block, Quote):
-        return Quote(map_blocks(block.blocks, fn), block.cite)
+        return Quote(inner(block.blocks), block.cite)
     if isinstance(block, ListBlock):
-        return ListBlock(block.ordered, tuple(map_blocks(item, fn) for item in block.items))
+        return ListBlock(block.ordered, tuple(inner(item) for item in block.items))
     if isinstance(block, Entry):
-        return Entry(block.id, block.title, map_blocks(block.blocks, fn))
+        return Entry(block.id, block.title, inner(block.blocks))
     return block
 
 
