@@ -10,17 +10,16 @@ decoder's version. So a change in any input is a new key, and a damaged entry (s
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from exporter.narrate.cache import AudioCache
+from exporter.versions import installed_version
 
 if TYPE_CHECKING:  # the meter pulls in numpy and scipy: loaded only when something is measured
     from exporter.narrate.loudness import GainSearch
@@ -61,16 +60,9 @@ def _digest(fields: Sequence[object]) -> str:
     return hashlib.sha256(json.dumps(fields, separators=(",", ":")).encode()).hexdigest()
 
 
-@functools.lru_cache(maxsize=4)
-def _versions(*names: str) -> tuple[str, ...]:
-    """Installed versions of the distributions a measurement depends on (from their metadata)."""
-    found = []
-    for name in names:
-        try:
-            found.append(metadata.version(name))
-        except metadata.PackageNotFoundError:
-            found.append("")
-    return tuple(found)
+def _versions(*names: str) -> list[str]:
+    """Installed versions of the distributions a measurement depends on."""
+    return [installed_version(name) for name in names]
 
 
 def leveled_key(key: str, gain_db: float, ceiling: float) -> str:

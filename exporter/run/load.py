@@ -7,7 +7,6 @@ import functools
 import hashlib
 import json
 from collections.abc import Sequence
-from importlib import metadata
 from pathlib import Path
 
 from exporter import log
@@ -23,6 +22,7 @@ from exporter.narrate.cache import AudioCache
 from exporter.read.body import prepare_body
 from exporter.read.config import SiteConfig, find_site_config, read_site_config
 from exporter.read.post import Post, read_post
+from exporter.versions import installed_version
 
 FALLBACK_LANGUAGE = "en"
 
@@ -64,10 +64,7 @@ def post_language(
 
 def _language_key(texts: Sequence[str]) -> str:
     """The cache key of a detection: the texts and the detector's version."""
-    try:
-        version = metadata.version("py3langid")
-    except metadata.PackageNotFoundError:
-        version = ""
+    version = installed_version("py3langid")
     blob = json.dumps(["language", 1, version, list(texts)], ensure_ascii=False)
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import importlib.metadata
 import json
 from collections.abc import Iterable
 from pathlib import Path
@@ -19,23 +18,16 @@ from exporter.run.progress import PlainReporter, Reporter
 from exporter.run.report import NOT_A_POST, PostResult, Report
 from exporter.run.settings import Settings, Source, discover, lexicon_files
 from exporter.run.state import BuildState, BuiltPost, fingerprint
+from exporter.versions import installed_version
 from exporter.write.outputs import Claims, Outputs, SiteOutputs
 from exporter.write.site.publish import publish_site
 
 __all__ = ["Settings", "Source", "discover", "run"]
 
 
-def _package_version(name: str) -> str:
-    """An installed distribution's version, or '-' when it is not installed."""
-    try:
-        return importlib.metadata.version(name)
-    except importlib.metadata.PackageNotFoundError:
-        return "-"
-
-
 def post_fingerprint(path: Path, settings: Settings, slug: str = "") -> str:
     """What decides a post's outputs: its bytes, name, output settings, engine and lexicons."""
-    engine = [_package_version("pyttsx3"), _package_version("espeakng-loader")]
+    engine = [installed_version("pyttsx3"), installed_version("espeakng-loader")]
     fields: list[object] = [
         settings.narrate,
         settings.audio_formats,
@@ -50,7 +42,7 @@ def post_fingerprint(path: Path, settings: Settings, slug: str = "") -> str:
         slug,
     ]
     if settings.engine != "espeak":
-        versions = [_package_version(name) for name in ("piper-tts", "onnxruntime")]
+        versions = [installed_version(name) for name in ("piper-tts", "onnxruntime")]
         fields.append([settings.engine, *versions])
     shape = json.dumps(fields, sort_keys=True)
     config = find_site_config(path)

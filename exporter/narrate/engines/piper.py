@@ -30,6 +30,7 @@ from typing import Any
 from exporter import signals
 from exporter.errors import NarrationError, VoiceError
 from exporter.narrate.engines import Engine, VoiceInfo
+from exporter.versions import installed_version
 
 ENGINE_NAME = "piper"
 NATURAL_RATE = 175  # wpm at length scale 1: the seed takes as long as eSpeak NG at ~178 wpm
@@ -197,14 +198,6 @@ def _load(voice: _VoiceFile) -> Any:
         return _loaded[voice.model]
 
 
-def _version(name: str) -> str:
-    """An installed distribution's version, or '-'."""
-    try:
-        return importlib.metadata.version(name)
-    except importlib.metadata.PackageNotFoundError:
-        return "-"
-
-
 class _PiperEngine:
     """A loaded Piper voice bound to one rate."""
 
@@ -223,8 +216,8 @@ class _PiperEngine:
             raise NarrationError(f"{voice.model}: the voice config gives no audio.sample_rate")
         self.sample_rate = rate_hz
         self.version = (
-            f"piper-tts-{_version('piper-tts')} onnxruntime-{_version('onnxruntime')} "
-            f"{voice.origin} {SETTINGS}"
+            f"piper-tts-{installed_version('piper-tts')} "
+            f"onnxruntime-{installed_version('onnxruntime')} {voice.origin} {SETTINGS}"
         )
         self._synthesis = piper.SynthesisConfig(
             length_scale=NATURAL_RATE / rate, normalize_audio=False
