@@ -19,7 +19,7 @@ import hashlib
 import json
 import os
 import struct
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from exporter import log
@@ -86,9 +86,7 @@ class AudioCache:
     @staticmethod
     def key(text: str, voice: str, rate: int, engine_name: str, engine_version: str) -> str:
         """Hash everything that decides a sentence's audio into a sha256 hex key."""
-        fields = [KEY_SCHEMA, text, voice, int(rate), engine_name, engine_version]
-        blob = json.dumps(fields, ensure_ascii=False, separators=(",", ":"))
-        return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+        return digest([KEY_SCHEMA, text, voice, int(rate), engine_name, engine_version])
 
     def path(self, key: str) -> Path:
         """Where the entry for `key` lives (whether or not it exists)."""
@@ -202,6 +200,12 @@ class AudioCache:
                 with contextlib.suppress(OSError):
                     sub.rmdir()
         return removed
+
+
+def digest(fields: Sequence[object]) -> str:
+    """A cache key: the SHA-256 of `fields` as compact UTF-8 JSON (sentences, segments, records)."""
+    blob = json.dumps(fields, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
 
 def _ends_with(suffixes: tuple[str, ...], name: str) -> bool:

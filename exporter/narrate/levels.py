@@ -11,14 +11,13 @@ decoder's version. So a change in any input is a new key, and a damaged entry (s
 from __future__ import annotations
 
 import hashlib
-import json
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from exporter.narrate.cache import AudioCache
+from exporter.narrate.cache import AudioCache, digest
 from exporter.versions import installed_version
 
 if TYPE_CHECKING:  # the meter pulls in numpy and scipy: loaded only when something is measured
@@ -55,11 +54,6 @@ def quantized_gain(measured_lufs: float, target_lufs: float) -> float:
     return round((target_lufs - measured_lufs) / GAIN_STEP_DB) * GAIN_STEP_DB
 
 
-def _digest(fields: Sequence[object]) -> str:
-    """A cache key: the SHA-256 of fields as compact JSON."""
-    return hashlib.sha256(json.dumps(fields, separators=(",", ":")).encode()).hexdigest()
-
-
 def _versions(*names: str) -> list[str]:
     """Installed versions of the distributions a measurement depends on."""
     return [installed_version(name) for name in names]
@@ -67,7 +61,7 @@ def _versions(*names: str) -> list[str]:
 
 def leveled_key(key: str, gain_db: float, ceiling: float) -> str:
     """The cache key of a sentence's leveled PCM (its own key, the gain and the limiter)."""
-    return _digest(["leveled", key, gain_db, signature(ceiling)])
+    return digest(["leveled", key, gain_db, signature(ceiling)])
 
 
 def gain_key(
@@ -80,7 +74,7 @@ def gain_key(
         signature(ceiling), GAIN_STEP_DB, GAIN_ROUNDS, _versions("pyloudnorm", "scipy"),
         [list(item) for item in placed],
     ]  # fmt: skip
-    return _digest(fields)
+    return digest(fields)
 
 
 def _numbers(cache: AudioCache, key: str, *names: str) -> tuple[float, ...] | None:
@@ -132,15 +126,13 @@ def book_gain(
 
 def file_key(path: Path) -> str:
     """The key of a written file's measurement: its bytes' SHA-256 and the decoder's version."""
-    digest = hashlib.sha256()
     with open(path, "rb") as file:
-        while block := file.read(1 << 20):
-            digest.update(block)
+        content = hashlib.file_digest(file, "sha256").hexdigest()
     fields = [
-        "measured", RECORD_SCHEMA, METER_VERSION, digest.hexdigest(),
+        "measured", RECORD_SCHEMA, METER_VERSION, content,
         _versions("av", "pyloudnorm", "scipy"),
     ]  # fmt: skip
-    return _digest(fields)
+    return digest(fields)
 
 
 def cached_loudness(cache: AudioCache, key: str) -> Loudness | None:

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import hashlib
-import json
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -18,7 +16,7 @@ from exporter.errors import EmptyPostError
 from exporter.model.book import Book, Chapter, CodeBlock, Embed, Figure, Metadata
 from exporter.model.text import block_texts, book_texts, words
 from exporter.model.walk import body_blocks, map_chapter
-from exporter.narrate.cache import AudioCache
+from exporter.narrate.cache import AudioCache, digest
 from exporter.read.body import prepare_body
 from exporter.read.config import SiteConfig, find_site_config, read_site_config
 from exporter.read.post import Post, read_post
@@ -64,9 +62,7 @@ def post_language(
 
 def _language_key(texts: Sequence[str]) -> str:
     """The cache key of a detection: the texts and the detector's version."""
-    version = installed_version("py3langid")
-    blob = json.dumps(["language", 1, version, list(texts)], ensure_ascii=False)
-    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+    return digest(["language", 1, installed_version("py3langid"), list(texts)])
 
 
 def _remembered_language(texts: Sequence[str], cache: AudioCache | None) -> str | None:

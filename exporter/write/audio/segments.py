@@ -18,8 +18,6 @@ where errors are reported.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import queue
 import signal
 import threading
@@ -33,7 +31,7 @@ from typing import TYPE_CHECKING
 
 from exporter.errors import AudioError
 from exporter.narrate import levels
-from exporter.narrate.cache import AudioCache
+from exporter.narrate.cache import AudioCache, digest
 from exporter.narrate.script import Script
 from exporter.narrate.timeline import GRID, LEAD, TAIL, Cue, Layout, Segment, Timeline
 from exporter.workers import worker_pool
@@ -97,7 +95,7 @@ def segment_job(
         SEGMENT_SCHEMA, fmt, codec_signature(fmt), sample_rate, GRID, LEAD, TAIL, segment.lead,
         parts, fed, extent, gain_db, levels.signature(ceiling),
     ]  # fmt: skip
-    key = hashlib.sha256(json.dumps(fields, separators=(",", ":")).encode()).hexdigest()
+    key = digest(fields)
     path = cache.segment_path(key, fmt)
     return SegmentJob(
         fmt, path, cache.root, segment.lead, parts, fed, extent, sample_rate, gain_db, ceiling
