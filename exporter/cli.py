@@ -18,6 +18,7 @@ from exporter.narrate.engines import ENGINES, engine_module
 from exporter.narrate.remote import is_url
 from exporter.run.pipeline import Settings, run
 from exporter.run.progress import PlainReporter, RichReporter, is_interactive, printable
+from exporter.safetext import shown
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -71,7 +72,7 @@ def _build(args: argparse.Namespace) -> int:
         print(printable(line))
     for result in report.results:
         if result.trace:
-            print(f"{result.source}:\n{result.trace}", file=sys.stderr)
+            print(f"{shown(result.source)}:\n{result.trace}", file=sys.stderr)
     return report.return_code
 
 

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from exporter.safetext import shown
+
 MAX_LINE = 400
 
 
@@ -40,7 +42,7 @@ class PostError(ExporterError):
         super().__init__(str(self))
 
     def __str__(self) -> str:
-        where = f"{self.path}:{self.line}" if self.line else str(self.path)
+        where = f"{shown(self.path)}:{self.line}" if self.line else shown(self.path)
         return f"{where}: {brief(self.reason)}"
 
 

@@ -20,6 +20,7 @@ from exporter.errors import ExporterError, FrontMatterError, NotAPost, PostEncod
 from exporter.model.book import Metadata
 from exporter.model.language import normalize_tag
 from exporter.read.addresses import parses
+from exporter.read.door import safe_body, safe_fields, safe_front_matter, safe_path
 from exporter.read.limits import (
     MAX_LEXICON_BYTES,
     MAX_NESTING,
@@ -88,18 +89,18 @@ def read_post(path: Path) -> Post:
         raw = read_bounded(path, MAX_POST_BYTES)
     except LimitError as exc:
         raise PostError(path, str(exc)) from None
-    try:
-        text = raw.decode("utf-8-sig")
+    try:  # bytes that encode a lone surrogate decode, to be replaced below; others are refused
+        text = raw.decode("utf-8-sig", errors="surrogatepass")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise PostEncodingError(path, "not UTF-8 text", line) from None
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     front, body, body_line = split_front_matter(path, text)
-    fields = _parse_front_matter(path, front)
+    fields = safe_fields(_parse_front_matter(path, safe_front_matter(front)))
     return Post(
         path=path,
-        meta=post_metadata(path, fields),
-        body=body,
+        meta=post_metadata(safe_path(path), fields),
+        body=safe_body(body),
         body_line=body_line,
         published=_truthy(fields.get("published", True)),
         post_type=_post_type(path, fields),

@@ -8,6 +8,8 @@ import time
 from types import TracebackType
 from typing import TYPE_CHECKING, Protocol, TextIO
 
+from exporter.safetext import shown
+
 if TYPE_CHECKING:
     from rich.console import Console
     from rich.progress import (
@@ -20,7 +22,8 @@ _UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u
 
 def printable(text: str) -> str:
     """Text safe for a terminal: control characters and bidi overrides shown as escapes."""
-    return _UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+    escaped = _UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+    return shown(escaped)
 
 
 class Reporter(Protocol):

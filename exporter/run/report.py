@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Literal
 
 from exporter.atomic import write_if_changed
 from exporter.errors import brief
+from exporter.safetext import shown
 from exporter.write.site.card import Card
 
 if TYPE_CHECKING:
@@ -41,21 +42,22 @@ class PostResult:
     def line(self) -> str:
         """One line for the user: what was written, or why nothing was."""
         if self.status in ("built", "unchanged"):
-            return f"{self.status}: {self.source} → {', '.join(p.name for p in self.outputs)}"
-        return f"{self.status}: {brief(self.reason)}"
+            names = ", ".join(p.name for p in self.outputs)
+            return f"{self.status}: {shown(self.source)} → {names}"
+        return f"{self.status}: {brief(shown(self.reason))}"
 
     def as_json(self, out_dir: Path) -> dict[str, object]:
         """The result as plain JSON data, output paths relative to the output folder."""
         return {
-            "post": str(self.source),
+            "post": shown(self.source),
             "status": self.status,
-            "reason": brief(self.reason),
+            "reason": brief(shown(self.reason)),
             "outputs": [_relative(p, out_dir) for p in self.outputs],
             "words": self.words,
             "audio_seconds": None if self.audio_seconds is None else round(self.audio_seconds, 3),
             "sentences_synthesized": self.synthesized,
             "sentences_reused": self.reused,
-            "warnings": self.warnings,
+            "warnings": [shown(w) for w in self.warnings],
             "loudness": self._loudness_json(),
         }
 
@@ -107,9 +109,9 @@ class Report:
         lines.extend(f"  note: {note}" for note in self.notes)
         for result in self.results:
             if result.status in ("skipped", "failed"):
-                lines.append(f"  {result.status}: {brief(result.reason)}")
+                lines.append(f"  {result.status}: {brief(shown(result.reason))}")
             for warning in result.warnings:
-                lines.append(f"  warning: {result.source}: {brief(warning)}")
+                lines.append(f"  warning: {shown(result.source)}: {brief(shown(warning))}")
         return lines
 
     def write_json(self, out_dir: Path) -> Path:
@@ -120,8 +122,8 @@ class Report:
             "unchanged": self.count("unchanged"),
             "skipped": self.count("skipped"),
             "failed": self.count("failed"),
-            "problems": self.problems,
-            "notes": self.notes,
+            "problems": [shown(p) for p in self.problems],
+            "notes": [shown(n) for n in self.notes],
             "posts": [r.as_json(out_dir) for r in self.results],
         }
         write_if_changed(path, (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode())
@@ -136,6 +138,6 @@ def _rounded(value: float | None) -> float | None:
 def _relative(path: Path, base: Path) -> str:
     """A path relative to base when it lies below it, else as given."""
     try:
-        return str(path.relative_to(base))
+        return shown(path.relative_to(base))
     except ValueError:
-        return str(path)
+        return shown(path)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -37,7 +38,7 @@ def fingerprint(source: Path, settings: str, extra_files: list[Path]) -> str:
     digest.update(code_fingerprint().encode())
     digest.update(settings.encode())
     for path in [source, *extra_files]:
-        digest.update(str(path).encode())
+        digest.update(os.fsencode(path))
         _hash_file(digest, path)
     return digest.hexdigest()
 
