@@ -90,22 +90,10 @@ class LocalExecutor:
         if not todo:
             return
         if settings.jobs > 1 and len(todo) > 1:
-            from concurrent.futures import as_completed
-
+            from exporter.run.pool import build_in_pool
             from exporter.run.sandbox import failure
-            from exporter.workers import worker_pool
 
-            worker_settings = dataclasses.replace(settings, jobs=1)
-            workers = min(settings.jobs, len(todo))
-            with worker_pool(workers, _init_worker, (worker_settings,)) as pool:
-                futures = {pool.submit(_build_in_worker, source): source for source in todo}
-                for future in as_completed(futures):
-                    source = futures[future]
-                    try:
-                        result = future.result()
-                    except Exception as exc:  # its worker died: the post fails, the run goes on
-                        result = failure(source.path, exc, settings.debug)
-                    yield source, result
+            yield from build_in_pool(todo, settings, failure)
             return
         from exporter.run import post as builder
 

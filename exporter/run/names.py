@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 
-from exporter.errors import PostError
 from exporter.read.post import Post, read_post
 from exporter.run.settings import Settings, Source
 from exporter.write.outputs import Claims, Wish
@@ -24,12 +23,12 @@ def _wish(source: Source, settings: Settings) -> Wish | None:
     """What a source wants to be called; None when it will not be built (or cannot be read)."""
     try:
         post = read_post(source.path)
-    except (PostError, OSError):
-        return None  # its build reports why
-    if skip_reason(post, settings):
+        if skip_reason(post, settings):
+            return None
+        meta = post.meta
+        content = hashlib.sha256(f"{meta.title}\n{post.body.strip()}".encode()).hexdigest()
+    except Exception:  # sealed: its build reports why (PostError, OSError, or a bug)
         return None
-    meta = post.meta
-    content = hashlib.sha256(f"{meta.title}\n{post.body.strip()}".encode()).hexdigest()
     return Wish(source.path, meta.slug, meta.date, post.post_id, content)
 
 

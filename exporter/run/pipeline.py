@@ -10,17 +10,19 @@ from pathlib import Path
 from exporter.errors import NarrationError
 from exporter.narrate.cache import AudioCache, default_cache_dir
 from exporter.read.config import find_site_config
-from exporter.read.site_settings import read_site_settings, settings_path
+from exporter.read.site_settings import SiteSettings, read_site_settings, settings_path
 from exporter.run.executors import executor_for
 from exporter.run.lock import check_out_dir, holding
 from exporter.run.names import name_sources
 from exporter.run.progress import PlainReporter, Reporter
 from exporter.run.report import NOT_A_POST, PostResult, Report
+from exporter.run.sandbox import failure
 from exporter.run.settings import Settings, Source, discover, lexicon_files
+from exporter.run.stale import remove_stale, sweep
 from exporter.run.state import BuildState, BuiltPost, fingerprint
 from exporter.versions import installed_version
 from exporter.write.outputs import Claims, Outputs, SiteOutputs
-from exporter.write.site.publish import publish_site
+from exporter.write.site.publish import card_renders, publish_site
 
 __all__ = ["Settings", "Source", "discover", "run"]
 
@@ -72,74 +74,145 @@ def run(paths: Iterable[Path], settings: Settings, reporter: Reporter | None = N
 def _run(paths: Iterable[Path], settings: Settings, reporter: Reporter) -> Report:
     """Build every post found under the given paths; one failure never stops the others.
 
-    Posts whose source, settings and tool are unchanged since the last good build keep their
-    outputs. When narration was asked for but the engine or voice is missing, every EPUB is
-    still built, the problem is reported once, and the run fails.
+    Every step that touches a post's data is sealed (`run/sandbox.py`): naming, the unchanged
+    check, the build, the state record, its site card; whatever goes wrong in one is that
+    post's one line, and the report and the state are always written. Posts whose source,
+    settings and tool are unchanged since the last good build keep their outputs; files left
+    under a post's old name are removed (`run/stale.py`). When narration was asked for but
+    the engine or voice is missing, every EPUB is still built, the problem is reported once,
+    and the run fails.
     """
     report = Report()
     settings = dataclasses.replace(settings, cache_dir=settings.cache_dir or default_cache_dir())
     state = BuildState.load(settings.out_dir)
+    before = dict(state.entries)
     paths = list(paths)
     # a bad settings file stops the run before any post is built
     site_settings = read_site_settings(settings_path(paths))
-    sources = name_sources(discover(paths), settings)
+    sources = name_sources(_discover(paths, report), settings)
     results: dict[Path, PostResult] = {}
     todo: list[Source] = []
     for source in sources:
-        if not source.path.exists():
-            reason = f"{source.path}: no such file or folder"
-            results[source.path] = PostResult(source.path, "failed", reason)
-            continue
-        if source.duplicate_of is not None:
-            reason = f"{source.path}: same title and body as {source.duplicate_of} (built once)"
-            results[source.path] = PostResult(source.path, "skipped", reason)
-            state.forget(_key(source))
-            continue
-        earlier = None
-        if not settings.force:
-            stamp = post_fingerprint(source.path, settings, source.slug)
-            earlier = state.unchanged(_key(source), stamp)
-        if earlier is None:
+        try:
+            settled = _settle(source, settings, state)
+        except Exception as exc:  # sealed: this post's one line
+            settled = failure(source.path, exc, settings.debug)
+        if settled is None:
             todo.append(source)
         else:
-            outputs = [settings.out_dir / name for name in earlier.outputs]
-            results[source.path] = PostResult(
-                source.path,
-                "unchanged",
-                outputs=outputs,
-                words=earlier.words,
-                audio_seconds=earlier.audio_seconds,
-                warnings=list(source.notes),
-                card=earlier.card,
-            )
+            results[source.path] = settled
     if todo and settings.narrate and (problem := check_narration(settings)):
         report.problems.append(f"no narration: {problem}")
         reporter.message(f"error: no narration: {problem}")
         settings = dataclasses.replace(settings, narrate=False)
     for source, result in executor_for(settings).build(todo, settings, reporter):
-        _remember(state, source, result, settings)
+        try:
+            _remember(state, source, result, settings)
+        except Exception as exc:
+            result = failure(source.path, exc, settings.debug)
+            state.invalidate(_key(source))
         results[source.path] = result
         reporter.message(result.line())
     for source in sources:
         report.add(results[source.path])
     if all(r.status == "skipped" and r.reason.endswith(NOT_A_POST) for r in report.results):
         report.problems.append(f"no posts found in {', '.join(map(str, paths))}")
+    anthology = None
     if settings.anthology is not None:
-        result = _anthology(settings.anthology, report, settings, state, reporter)
+        anthology = f"anthology:{settings.anthology}"
+        try:
+            result = _anthology(settings.anthology, report, settings, state, reporter)
+        except Exception as exc:
+            result = failure(Path(f"anthology “{settings.anthology}”"), exc, settings.debug)
         report.add(result)
         reporter.message(result.line())
+    _sweep(before, state, sources, anthology, report, settings.out_dir)
     try:
         state.save()
     except OSError as exc:
         report.problems.append(f"cannot save the build state {state.path}: {exc.strerror}")
-    cards = [r.card for r in report.results if r.status in ("built", "unchanged") and r.card]
-    try:
-        report.notes += publish_site(
-            cards, SiteOutputs(settings.out_dir), site_settings, settings.base_url
-        )
-    except OSError as exc:
-        report.problems.append(f"cannot write the site pages in {settings.out_dir}: {exc.strerror}")
+    _publish(report, site_settings, settings)
     return report
+
+
+def _discover(paths: list[Path], report: Report) -> list[Source]:
+    """The sources under every path; a folder that cannot be read is a problem, not a stop."""
+    found: list[Source] = []
+    for path in paths:
+        try:
+            found.extend(discover([path]))
+        except OSError as exc:
+            report.problems.append(f"{path}: cannot read: {exc.strerror or exc}")
+    return found
+
+
+def _settle(source: Source, settings: Settings, state: BuildState) -> PostResult | None:
+    """The result of a post that needs no build (gone, a duplicate, unchanged); None to build."""
+    if not source.path.exists():
+        return PostResult(source.path, "failed", f"{source.path}: no such file or folder")
+    if source.duplicate_of is not None:
+        reason = f"{source.path}: same title and body as {source.duplicate_of} (built once)"
+        state.forget(_key(source))
+        return PostResult(source.path, "skipped", reason)
+    if settings.force:
+        return None
+    stamp = post_fingerprint(source.path, settings, source.slug)
+    earlier = state.unchanged(_key(source), stamp)
+    if earlier is None:
+        return None
+    return PostResult(
+        source.path,
+        "unchanged",
+        outputs=[settings.out_dir / name for name in earlier.outputs],
+        words=earlier.words,
+        audio_seconds=earlier.audio_seconds,
+        warnings=list(source.notes),
+        card=earlier.card,
+    )
+
+
+def _sweep(
+    before: dict[str, BuiltPost],
+    state: BuildState,
+    sources: list[Source],
+    anthology: str | None,
+    report: Report,
+    out_dir: Path,
+) -> None:
+    """Remove the files posts wrote under names they no longer have (see `run/stale.py`)."""
+    claimed = [p.name for r in report.results for p in r.outputs]
+    seen = {_key(s) for s in sources}
+    try:
+        removed = remove_stale(out_dir, sweep(before, state, seen, anthology, claimed))
+    except OSError as exc:
+        report.problems.append(f"cannot remove stale outputs in {out_dir}: {exc.strerror}")
+        return
+    if removed:
+        report.notes.append(f"removed outputs no post writes any more: {', '.join(removed)}")
+
+
+def _publish(report: Report, site_settings: SiteSettings, settings: Settings) -> None:
+    """Write the site pages; a book whose card cannot be shown fails alone, the site is written."""
+    shown = [r for r in report.results if r.status in ("built", "unchanged") and r.card]
+    while True:
+        cards = [r.card for r in shown if r.card]
+        try:
+            report.notes += publish_site(
+                cards, SiteOutputs(settings.out_dir), site_settings, settings.base_url
+            )
+            return
+        except OSError as exc:
+            where = settings.out_dir
+            report.problems.append(f"cannot write the site pages in {where}: {exc.strerror}")
+            return
+        except Exception:
+            bad = [r for r in shown if r.card and not card_renders(r.card, site_settings)]
+            if not bad:
+                raise
+            for result in bad:
+                result.status = "failed"
+                result.reason = f"{result.source}: its card cannot be shown on the site"
+                shown.remove(result)
 
 
 def _anthology(
@@ -201,5 +274,7 @@ def _remember(state: BuildState, source: Source, result: PostResult, settings: S
         stamp = post_fingerprint(source.path, settings, source.slug)
         entry = BuiltPost(stamp, names, result.words, result.audio_seconds, result.card)
         state.record(_key(source), entry)
+    elif result.status == "failed":
+        state.invalidate(_key(source))  # its earlier files stay until it builds again
     else:
         state.forget(_key(source))

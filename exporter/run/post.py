@@ -23,8 +23,9 @@ from exporter.run.load import book_from_post, load_book, site_config
 from exporter.run.names import skip_reason
 from exporter.run.progress import Reporter
 from exporter.run.report import NOT_A_POST, PostResult
-from exporter.run.sandbox import failure
+from exporter.run.sandbox import describe, failure
 from exporter.run.settings import Settings, Source, lexicon_files
+from exporter.safetext import shown
 from exporter.write.cover import MEDIA_TYPE, CoverText, render_cover
 from exporter.write.epub.package import write_epub
 from exporter.write.outputs import Outputs
@@ -243,12 +244,9 @@ def _build_anthology(
 
     try:
         settings = ctx.settings
-        books = [
-            load_book(
-                path, settings.images_dir, site_config(path, settings.language, settings.dates)
-            )
-            for path in posts
-        ]
+        books = [book for path in posts if (book := _member(path, settings)) is not None]
+        if not books:
+            return PostResult(label, "failed", f"{label}: none of its posts could be read")
         book = make_anthology(title, slug, books)
         names = Outputs(ctx.settings.out_dir, slug)
         book = with_cover(book, None, names.cover)
@@ -260,6 +258,17 @@ def _build_anthology(
     result = PostResult(label, "built", outputs=outputs, words=word_count(book))
     _narrate_and_publish(book, posts[0], ctx, result, label)
     return result
+
+
+def _member(path: Path, settings: Settings) -> Book | None:
+    """One post of the anthology; a post that cannot be loaded is left out with a warning."""
+    try:
+        return load_book(
+            path, settings.images_dir, site_config(path, settings.language, settings.dates)
+        )
+    except Exception as exc:  # sealed: the anthology goes on without it
+        log.warn("anthology-member", f"{shown(path)} is left out of the anthology: {describe(exc)}")
+        return None
 
 
 # ---------------------------------------------------------------- worker processes

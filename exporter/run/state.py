@@ -119,6 +119,12 @@ class BuildState:
         """Remember a successful build."""
         self.entries[key] = entry
 
+    def invalidate(self, key: str) -> None:
+        """Keep a post's recorded outputs but not its fingerprint: it failed, and is tried again."""
+        entry = self.entries.get(key)
+        if entry is not None:
+            self.entries[key] = BuiltPost("", entry.outputs, entry.words, entry.audio_seconds)
+
     def forget(self, key: str) -> None:
         """Drop a post whose build failed, so the next run tries again."""
         self.entries.pop(key, None)

@@ -32,3 +32,13 @@ def publish_site(
             " (give --base-url URL)"
         )
     return notes
+
+
+def card_renders(card: Card, settings: SiteSettings) -> bool:
+    """Whether one book's card can be shown on the download page and in the feed."""
+    try:
+        index_html([card], settings, None)
+        feed_xml([card], settings, None)
+    except Exception:
+        return False
+    return True
