@@ -54,3 +54,28 @@ def write_if_changed(path: Path, data: bytes) -> bool:
         pass
     write_atomic(path, data)
     return True
+
+
+def create_atomic(path: Path, data: bytes) -> bool:
+    """Write bytes to `path` only if no file is there, whole or not at all; True when this
+    call created it. The first writer wins: an existing file is never replaced (a hard link
+    of a finished temporary file is the atomic create; where links are refused, a rename)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    part = Path(name)
+    try:
+        with os.fdopen(handle, "wb") as file:
+            file.write(data)
+        os.chmod(part, 0o666 & ~_umask())
+        try:
+            os.link(part, path)
+        except FileExistsError:
+            return False
+        except OSError:  # a file system without hard links
+            if path.exists():
+                return False
+            os.replace(part, path)
+        return True
+    finally:
+        with contextlib.suppress(OSError):
+            part.unlink()

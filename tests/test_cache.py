@@ -44,13 +44,17 @@ def test_put_get_round_trip_keeps_pcm_and_rate(tmp_path: Path) -> None:
     assert [p.name for p in cache.path(key).parent.iterdir()] == [f"{key}.wav"]
 
 
-def test_put_replaces_and_rejects_half_samples(tmp_path: Path) -> None:
-    """A second put replaces the entry; odd-length PCM is refused."""
+def test_first_writer_wins_and_half_samples_are_refused(tmp_path: Path) -> None:
+    """A second put keeps the stored entry (False); a damaged one is replaced; odd PCM refused."""
     cache = AudioCache(tmp_path)
     key = cache.key("x", "v", 200, "e", "1")
-    cache.put(key, b"\x01\x00")
-    cache.put(key, b"\x02\x00\x03\x00")
+    assert cache.put(key, b"\x01\x00") is True
+    assert cache.put(key, b"\x02\x00\x03\x00") is False
+    assert cache.get(key) == b"\x01\x00"
+    cache.path(key).write_bytes(cache.path(key).read_bytes()[:-1])
+    assert cache.put(key, b"\x02\x00\x03\x00") is True
     assert cache.get(key) == b"\x02\x00\x03\x00"
+    assert not list(cache.path(key).parent.glob("*.part"))
     with pytest.raises(ValueError):
         cache.put(key, b"\x01")
 

@@ -7,8 +7,9 @@ format) is recognised, dropped and synthesized again (with one warning), never s
 Encoded audio segments (see `encoding.py`) live beside them in
 `<root>/segments/<key[:2]>/<key>.<format>seg`, and small JSON records (loudness figures, see
 `levels.py`) in `<root>/records/<key[:2]>/<key>.json`, each after the SHA-256 of its JSON.
-Writes are atomic, so any number of
-processes may fill the cache at once and an interrupted run leaves only whole entries.
+Writes are atomic creates and the first writer wins: an entry is never replaced (only a
+damaged one is dropped), so any number of processes may fill the cache at once, every reader
+sees the same samples for a key, and an interrupted run leaves only whole entries.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from exporter import log
-from exporter.atomic import atomic_path
+from exporter.atomic import create_atomic, write_atomic
 
 KEY_SCHEMA = 2  # 2: entries carry a checksum of their samples
 DEFAULT_SAMPLE_RATE = 22050
@@ -121,13 +122,13 @@ class AudioCache:
             return None
 
     def put_record(self, key: str, value: object) -> None:
-        """Store a JSON value for `key` atomically; a failure to write is ignored (a saving)."""
+        """Store a JSON value for `key` unless a whole record is there (the first writer wins);
+        a damaged record is replaced; a failure to write is ignored (a saving)."""
         body = json.dumps(value, separators=(",", ":"), sort_keys=True).encode()
-        target = self.record_path(key)
+        data = hashlib.sha256(body).hexdigest().encode() + b"\n" + body
         with contextlib.suppress(OSError):
-            target.parent.mkdir(parents=True, exist_ok=True)
-            with atomic_path(target) as part:
-                part.write_bytes(hashlib.sha256(body).hexdigest().encode() + b"\n" + body)
+            if not create_atomic(self.record_path(key), data) and self.get_record(key) is None:
+                write_atomic(self.record_path(key), data)
 
     def __contains__(self, key: object) -> bool:
         """Tell whether an entry exists for `key`."""
@@ -179,14 +180,23 @@ class AudioCache:
         found = self.info(key)
         return found[0] if found else None
 
-    def put(self, key: str, pcm: bytes, sample_rate: int = DEFAULT_SAMPLE_RATE) -> None:
-        """Store PCM (mono s16le) for `key` atomically: temp file in the same dir, then rename."""
+    def put(self, key: str, pcm: bytes, sample_rate: int = DEFAULT_SAMPLE_RATE) -> bool:
+        """Store PCM (mono s16le) for `key`, unless an entry is there: the first writer wins.
+
+        An entry, once stored, is never replaced (so a time line built from it stays true):
+        a process that synthesized a sentence another stored first uses the stored one,
+        since every reader reads samples and lengths from the cache. A damaged entry (cut
+        short, a bad header) is no entry and is replaced. True when this call stored it.
+        """
         if len(pcm) % 2:
             raise ValueError("16-bit PCM must have an even number of bytes")
-        target = self.path(key)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with atomic_path(target) as part:
-            part.write_bytes(_entry_bytes(pcm, sample_rate))
+        data = _entry_bytes(pcm, sample_rate)
+        if create_atomic(self.path(key), data):
+            return True
+        if self.info(key) is not None:
+            return False
+        write_atomic(self.path(key), data)
+        return True
 
     def clear(self) -> int:
         """Delete every entry, segment and record (and stray temp files); count them."""

@@ -15,7 +15,7 @@ import secrets
 from pathlib import Path
 from typing import Any
 
-from exporter.atomic import write_atomic
+from exporter.atomic import create_atomic
 from exporter.errors import NarrationError
 from exporter.narrate.cache import DEFAULT_SAMPLE_RATE, AudioCache
 
@@ -51,7 +51,7 @@ class SharedStore:
             return False
         except OSError as exc:
             raise NarrationError(f"cannot read the cache at {self.url}: {exc}") from exc
-        write_atomic(cache.path(key), data)
+        create_atomic(cache.path(key), data)
         return True
 
     def push(self, key: str, cache: AudioCache) -> None:
@@ -59,6 +59,8 @@ class SharedStore:
         name = self._name(key)
         part = f"{name}.{secrets.token_hex(4)}.part"
         try:
+            if self.fs.exists(name):  # the first writer wins here too
+                return
             self.fs.makedirs(name.rsplit("/", 1)[0], exist_ok=True)
             self.fs.pipe_file(part, cache.path(key).read_bytes())
             self.fs.mv(part, name)
@@ -81,7 +83,8 @@ class MirroredCache(AudioCache):
             found = super().info(key)
         return found
 
-    def put(self, key: str, pcm: bytes, sample_rate: int = DEFAULT_SAMPLE_RATE) -> None:
-        """Store an entry locally, then in the shared store."""
-        super().put(key, pcm, sample_rate)
+    def put(self, key: str, pcm: bytes, sample_rate: int = DEFAULT_SAMPLE_RATE) -> bool:
+        """Store an entry locally (the first writer wins), then in the shared store."""
+        stored = super().put(key, pcm, sample_rate)
         self.store.push(key, AudioCache(self.root))
+        return stored

@@ -92,7 +92,7 @@ def encode_segment(
     the book's last segment, which covers whatever it is fed).
     """
     encoder = _ENCODERS[_check(fmt)]
-    with atomic_output(Path(path)) as part, open(part, "wb") as out:
+    with atomic_output(Path(path)) as part, open(part, "w+b") as out:
         begin_segment(out)
         with failures(f"{fmt} encoding failed"):
             packets, samples, spanned = encoder(even_blocks(chunks), out, sample_rate)

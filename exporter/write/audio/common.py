@@ -1,13 +1,15 @@
 """Shared pieces of the audio writers: chapter marks, tags, atomic files, the segment file format.
 
 A *segment file* holds one separately encoded stretch of narration: a small header (packet
-count, PCM samples fed to the encoder), then the codec's packets (raw MP3 frames, or AAC
-packets each prefixed with its 16-bit length). Audiobooks are assembled from such files.
+count, PCM samples fed to the encoder, the SHA-256 of what follows), then the codec's packets
+(raw MP3 frames, or AAC packets each prefixed with its 16-bit length). Audiobooks are
+assembled from such files.
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import struct
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -18,8 +20,8 @@ from exporter.atomic import atomic_path
 from exporter.errors import AudioError, ExporterError
 
 SEGMENT_MAGIC = b"EXSG"
-SEGMENT_VERSION = 1
-_HEADER = struct.Struct(">4sHIQ")  # magic, version, packets, samples fed
+SEGMENT_VERSION = 2
+_HEADER = struct.Struct(">4sHIQ32s")  # magic, version, packets, samples fed, body's SHA-256
 # fmt: off
 _ISO639_2 = {"en": "eng", "de": "ger", "fr": "fre", "es": "spa", "it": "ita", "nl": "dut",
              "pt": "por", "sv": "swe", "da": "dan", "no": "nor", "fi": "fin", "pl": "pol",
@@ -134,19 +136,33 @@ def begin_segment(out: BinaryIO) -> None:
     out.write(bytes(_HEADER.size))
 
 
+def _body_digest(file: BinaryIO) -> bytes:
+    """The SHA-256 of a segment file's packets (everything after the header)."""
+    file.seek(_HEADER.size)
+    digest = hashlib.sha256()
+    while chunk := file.read(1 << 16):
+        digest.update(chunk)
+    return digest.digest()
+
+
 def finish_segment(out: BinaryIO, packets: int, samples: int) -> None:
-    """Write the header of a segment file whose packets are all written."""
+    """Write the header of a segment file whose packets are all written (`out` is read too)."""
+    out.flush()
+    digest = _body_digest(out)
     out.seek(0)
-    out.write(_HEADER.pack(SEGMENT_MAGIC, SEGMENT_VERSION, packets, samples))
+    out.write(_HEADER.pack(SEGMENT_MAGIC, SEGMENT_VERSION, packets, samples, digest))
 
 
 def read_segment(path: Path) -> SegmentFile | None:
-    """Read a segment file's header; None if it is missing or not a whole segment file."""
+    """Read a segment file's header; None if it is missing, not a whole segment file, or
+    damaged (its packets disagree with the checksum in its header)."""
     try:
         with open(path, "rb") as f:
-            magic, version, packets, samples = _HEADER.unpack(f.read(_HEADER.size))
+            magic, version, packets, samples, digest = _HEADER.unpack(f.read(_HEADER.size))
+            if magic != SEGMENT_MAGIC or version != SEGMENT_VERSION or not packets:
+                return None
+            if _body_digest(f) != digest:
+                return None
     except (OSError, struct.error):
-        return None
-    if magic != SEGMENT_MAGIC or version != SEGMENT_VERSION or not packets:
         return None
     return SegmentFile(Path(path), packets, samples)
