@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Set up a private virtual environment, then build output/ or run every check (stdlib only).
 
-    python3 make.py build   # installs what is needed into .venv, then builds output/ from source/
-    python3 make.py test    # adds the dev tools, then runs ruff, mypy, lint-imports and pytest
+python3 make.py build   # installs what is needed into .venv, then builds output/ from source/
+python3 make.py test    # adds the dev tools, then runs ruff, mypy, lint-imports and pytest
+python3 make.py fuzz    # builds many generated folders (EXPORTER_FUZZ_EXAMPLES, default 300)
 """
 
 from __future__ import annotations
@@ -59,9 +60,17 @@ def test(args: list[str]) -> None:
     _run(BIN / "python", "-m", "pytest", *args)
 
 
+def fuzz(args: list[str]) -> None:
+    """Build many more generated folders than the test command does (EXPORTER_FUZZ_EXAMPLES)."""
+    _ensure_venv("dev")
+    env = {**os.environ, "EXPORTER_FUZZ_EXAMPLES": os.environ.get("EXPORTER_FUZZ_EXAMPLES", "300")}
+    command = [str(BIN / "python"), "-m", "pytest", "-n", "0", "tests/test_fuzz.py", *args]
+    sys.exit(subprocess.run(command, cwd=ROOT, env=env).returncode)
+
+
 def main() -> None:
-    """Dispatch `build` or `test`."""
-    commands = {"build": build, "test": test}
+    """Dispatch `build`, `test` or `fuzz`."""
+    commands = {"build": build, "test": test, "fuzz": fuzz}
     if len(sys.argv) < 2 or sys.argv[1] not in commands:
         sys.exit(__doc__)
     commands[sys.argv[1]](sys.argv[2:])
