@@ -117,6 +117,7 @@ def test_a_folder_of_the_worst_characters_builds_every_good_post(
         b"surrogate-title": b'---\npost_title: "A \\uD800 title"\n---\n<p>Text here.</p>\n',
         b"surrogate-entity": b"---\npost_title: Entity\n---\n<p>A &#xD800; b.</p>\n",
         b"surrogate-bytes": b"---\npost_title: Bytes \xed\xa0\x80 here\n---\n<p>Body.</p>\n",
+        b"surrogate-excerpt": b'---\npost_title: Ex\npost_excerpt: "An \\uDC00 x"\n---\n<p>E</p>\n',
         b"name\xff": b"---\npost_title: An odd name\n---\n<p>Its name is not UTF-8.</p>\n",
         b"permalink": b'---\npost_title: P\npermalink: "https://e.org/\\uDFFF/"\n---\n<p>P.</p>\n',
     }
