@@ -70,10 +70,12 @@ def _rows(out: Path) -> dict[str, dict[str, Any]]:
     return {Path(row["post"]).stem: row for row in report["posts"]}
 
 
+@pytest.mark.parametrize("executor", ["local", "dask"])
 def test_a_dead_worker_fails_only_the_post_it_was_building(
-    tmp_path: Path, env: dict[str, str]
+    executor: str, tmp_path: Path, env: dict[str, str]
 ) -> None:
-    """`killer` kills its worker each time, `once` the first time: only `killer` fails."""
+    """`killer` kills its worker each time, `once` the first time: only `killer` fails (also
+    in the local pool that builds posts for a Dask cluster)."""
     hooks = tmp_path / "hooks"
     hooks.mkdir()
     (hooks / "sitecustomize.py").write_text(_SITECUSTOMIZE)
@@ -82,7 +84,8 @@ def test_a_dead_worker_fails_only_the_post_it_was_building(
     for name in ["a", "b", "killer", "c", "once", "d"]:
         _write(posts, name, f"Post {name}", f"<p>The text of post {name} is short.</p>")
     out = tmp_path / "out"
-    run = _run(["build", str(posts), "-o", str(out), "--no-audio", "--jobs", "2"], env)
+    args = ["build", str(posts), "-o", str(out), "--no-audio", "--jobs", "2"]
+    run = _run([*args, "--executor", executor], env)
     assert (tmp_path / "once-died").exists(), "the fault was never injected"
     assert run.returncode == 1, run.stdout + run.stderr
     rows = _rows(out)

@@ -191,6 +191,7 @@ class _ClientBuilds:
         self.context = context
         self.finished: list[tuple[Source, PostResult]] = []
         self.running: dict[Future[PostResult], Source] = {}
+        self.again: list[Source] = []  # posts of a pool that broke: built again in a fresh one
         self.pool = None
         if settings.jobs > 1:
             worker_settings = dataclasses.replace(settings, jobs=1)
@@ -203,11 +204,19 @@ class _ClientBuilds:
 
             self.finished.append((source, builder.build_source(source, self.context)))
         else:
-            self.running[self.pool.submit(_build_in_worker, source)] = source
+            from concurrent.futures.process import BrokenProcessPool
+
+            try:
+                self.running[self.pool.submit(_build_in_worker, source)] = source
+            except BrokenProcessPool:
+                self.again.append(source)
 
     def results(self, *, everything: bool) -> Iterator[tuple[Source, PostResult]]:
         """The posts built so far; with `everything`, wait for the rest too."""
         from concurrent.futures import wait
+        from concurrent.futures.process import BrokenProcessPool
+
+        from exporter.run.sandbox import failure
 
         yield from self.finished
         self.finished.clear()
@@ -217,11 +226,20 @@ class _ClientBuilds:
                 source = self.running.pop(future)
                 try:
                     result = future.result()
-                except Exception as exc:  # its worker died: the post fails, the run goes on
-                    from exporter.run.sandbox import failure
-
+                except BrokenProcessPool:  # a worker died: its posts are built again, below
+                    self.again.append(source)
+                    continue
+                except Exception as exc:  # cannot be sent to a worker, say
                     result = failure(source.path, exc, self.context.settings.debug)
                 yield source, result
+        if everything and self.again:
+            from exporter.run.pool import build_in_pool
+
+            if self.pool is not None:
+                self.pool.shutdown(wait=True, cancel_futures=True)
+                self.pool = None
+            again, self.again = self.again, []
+            yield from build_in_pool(again, self.context.settings, failure)
 
     def close(self) -> None:
         """Stop the worker processes."""
