@@ -17,21 +17,26 @@
     return value.toLowerCase().normalize("NFD").replace(/[\u0300-\u036f]/g, "");
   }
 
-  var books = entries.map(function (entry) {
-    var heading = entry.querySelector("h2, h3, h4");
-    var excerpt = entry.querySelector(".excerpt");
-    var cats = entry.getAttribute("data-cats") || "";
-    var tags = entry.getAttribute("data-tags") || "";
-    return {
-      entry: entry,
-      year: entry.getAttribute("data-year") || "",
-      cats: cats ? cats.split("|") : [],
-      text: fold([heading ? heading.textContent : "", excerpt ? excerpt.textContent : "",
-                  cats.replace(/\|/g, " "), tags.replace(/\|/g, " ")].join(" "))
-    };
-  });
+  var books = null; /* read from the cards on first use, not while the page loads */
+
+  function read() {
+    return entries.map(function (entry) {
+      var heading = entry.querySelector("h2, h3, h4");
+      var excerpt = entry.querySelector(".excerpt");
+      var cats = entry.getAttribute("data-cats") || "";
+      var tags = entry.getAttribute("data-tags") || "";
+      return {
+        entry: entry,
+        year: entry.getAttribute("data-year") || "",
+        cats: cats ? cats.split("|") : [],
+        text: fold([heading ? heading.textContent : "", excerpt ? excerpt.textContent : "",
+                    cats.replace(/\|/g, " "), tags.replace(/\|/g, " ")].join(" "))
+      };
+    });
+  }
 
   function update() {
+    books = books || read();
     var words = fold(text.value).split(/\s+/).filter(Boolean);
     var wantYear = year ? year.value : "";
     var wantCategory = category ? category.value : "";
