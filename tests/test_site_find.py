@@ -283,6 +283,7 @@ def test_search_and_filters_narrow_the_cards(browser: Any, indexes: dict[str, st
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.goto(indexes["small"])
     assert _visible(page) == 41 and page.locator("form.finder").is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= width  # nothing sideways
     search = page.get_by_label("Search titles, excerpts, categories and tags")
     search.fill("post 17:")  # a title
     assert _visible(page) == 1 and page.locator("#book-post-17").is_visible()

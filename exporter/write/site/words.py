@@ -42,6 +42,11 @@ class SiteLabels:
     any_category: str
     shown: str
     categories: str
+    speed: str
+    back: str
+    forward: str
+    resumed: str
+    start_over: str
     months: tuple[str, ...]  # the language's calendar months
     date_format: str
 
