@@ -33,7 +33,7 @@ def _post(folder: Path, name: str, text: str | bytes) -> Path:
     return path
 
 
-SITE = ["feed.xml", "index.html", "site.css", "site.js"]  # the download page, feed and assets
+SITE = ["feed.xml", "find.js", "index.html", "site.css", "site.js"]  # download page, feed, assets
 
 
 def _listing(out: Path) -> list[str]:

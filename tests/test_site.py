@@ -25,11 +25,6 @@ import feedparser
 import pytest
 
 from exporter.cli import main
-from exporter.errors import UsageError
-from exporter.read.site_settings import SiteSettings, read_site_settings
-from exporter.write.site.card import Card, Download
-from exporter.write.site.feed import feed_xml, in_feed
-from exporter.write.site.index import index_html
 from tests.conftest import SEED, SLUG, Built
 
 BASE = "https://example.org/books/"
@@ -49,109 +44,17 @@ PODCAST = "{https://podcastindex.org/namespace/1.0}"
 ITUNES = "{http://www.itunes.com/dtds/podcast-1.0.dtd}"
 
 
-# ---------------------------------------------------------------- fast unit tests
-
-
-def _card(**changes: Any) -> Card:
-    """A card of a narrated, dated book; fields changed as asked."""
-    fields: dict[str, Any] = dict(
-        slug="a-post", title="A <b>post</b> & more", author="Ann", language="en",
-        date="2020-05-01T10:00:00", excerpt="Hello.", words=120, guid="urn:uuid:1",
-        permalink=None, page="a-post.html",
-        downloads=(Download("epub", "a-post.epub", 900), Download("mp3", "a-post.mp3", 5000)),
-        audio_seconds=61.5, transcript="a-post.vtt", chapters="a-post.chapters.json",
-    )  # fmt: skip
-    fields.update(changes)
-    return Card(**fields)
-
-
-def test_card_survives_the_state_file_as_json() -> None:
-    card = _card()
-    assert Card.from_json(json.loads(json.dumps(card.as_json()))) == card
-
-
-def test_only_dated_books_with_audio_are_episodes() -> None:
-    undated, silent = _card(slug="u", date=None), _card(slug="s", downloads=(), audio_seconds=None)
-    assert (in_feed(_card()), in_feed(undated), in_feed(silent)) == ("", "no post_date", "no audio")
-    parsed = feedparser.parse(feed_xml([_card(), undated, silent], SiteSettings(), None))
-    assert [e.title for e in parsed.entries] == ["A <b>post</b> & more"]  # text, not markup
-    assert parsed.entries[0].enclosures[0].href == "a-post.mp3"  # relative without a base
-
-
-def test_index_is_newest_first_by_year_on_big_sites_in_each_books_language() -> None:
-    dates = [f"{2019 + n // 6}-{1 + n % 6:02d}-01T00:00:00" for n in range(11)]
-    cards = [_card(slug=f"p{n}", date=date) for n, date in enumerate(dates)]
-    cards.append(_card(slug="es", language="es", date="2012-04-15T13:50:10"))
-    cards.append(_card(slug="undated", date=None))
-    html = index_html(cards, SiteSettings(), "feed.xml")
-    years = re.findall(r'<h2 id="year-\d+">([^<]+)</h2>', html)
-    assert years == ["2020", "2019", "2012", "Undated"]
-    slugs = re.findall(r'<article class="entry" lang="[^"]+" aria-labelledby="book-([^"]+)"', html)
-    assert slugs == [f"p{n}" for n in reversed(range(11))] + ["es", "undated"]
-    assert '<time datetime="2012-04-15">15 de abril de 2012</time>' in html
-    assert "palabras" in html and "Audiolibro (MP3)" in html
-    small = index_html(cards[:3], SiteSettings(), None)
-    assert '<h2 id="year-' not in small and 'type="application/rss+xml"' not in small
-
-
-def test_site_settings_are_read_and_bad_ones_named(tmp_path: Path) -> None:
-    config = tmp_path / "exporter.yaml"
-    assert read_site_settings(config) == SiteSettings()
-    config.write_text("site:\n  title: My books\n  explicit: true\n", encoding="utf-8")
-    assert read_site_settings(config) == SiteSettings(title="My books", explicit=True)
-    config.write_text("site:\n  colour: red\n", encoding="utf-8")
-    with pytest.raises(UsageError, match=r"exporter\.yaml: unknown `site:` setting 'colour'"):
-        read_site_settings(config)
-    config.write_text("site:\n  title: [unclosed\n", encoding="utf-8")
-    with pytest.raises(UsageError, match=r"exporter\.yaml:\d+: invalid YAML"):
-        read_site_settings(config)
-
-
-HOSTILE = """---
-ID: 7
-post_title: '<script>alert("t")</script> Tom &amp; Jerry'
-author: '<img src=x onerror=alert(1)>'
-post_excerpt: '<b>bold</b> & <i>brave</i>'
-permalink: https://example.org/tom/
-published: true
----
-<p>A short post about cats and mice. It has two sentences.</p>
-"""
-
-
-def test_markup_in_title_author_and_excerpt_is_text_once(tmp_path: Path) -> None:
-    source = tmp_path / "src"
-    source.mkdir()
-    (source / "hostile.md").write_text(HOSTILE, encoding="utf-8")
-    (source / "exporter.yaml").write_text("site:\n  title: Q&A <books>\n", encoding="utf-8")
-    out = tmp_path / "out"
-    assert main(["build", str(source), "-o", str(out), "--no-audio"]) == 0
-    index = (out / "index.html").read_text(encoding="utf-8")
-    page = (out / "tom.html").read_text(encoding="utf-8")
-    feed = (out / "feed.xml").read_text(encoding="utf-8")
-    for html in (index, page):
-        assert "<script>alert" not in html and "<img src=x" not in html
-        assert "&lt;script&gt;alert" in html and "Tom &amp; Jerry" in html
-        assert "&amp;lt;" not in html and "&amp;amp;" not in html  # never escaped twice
-        assert "<audio" not in html
-    assert '<p class="excerpt">bold &amp; brave</p>' in index  # the reader drops excerpt tags
-    assert "<title>Q&amp;A &lt;books&gt;</title>" in index
-    parsed = feedparser.parse(feed)
-    assert not parsed.bozo and parsed.feed.title == "Q&A <books>" and parsed.entries == []
-    notes = json.loads((out / "report.json").read_text(encoding="utf-8"))["notes"]
-    assert any("not in the podcast feed (no audio)" in n for n in notes)
-    assert any("--base-url" in n for n in notes)
-
-
 # ---------------------------------------------------------------- the seed, built for real
 
 
 @pytest.fixture(scope="module")
 def site(built: Built, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The seed's outputs rebuilt (unchanged, from the build state) with --base-url."""
+    """The seed's outputs rebuilt with --base-url (its page's preview addresses change), then
+    built again, unchanged, from the build state."""
     out = tmp_path_factory.mktemp("site") / "out"
     shutil.copytree(built.out, out)
     args = ["build", str(SEED), "-o", str(out), "--cache", str(built.cache), "--base-url", BASE]
+    assert main(args) == 0
     assert main(args) == 0
     return out
 
@@ -201,10 +104,11 @@ def test_index_and_feed_are_rewritten_only_when_they_change(site: Path, built: B
     args = ["build", str(SEED), "-o", str(site), "--cache", str(built.cache)]
     assert main([*args, "--base-url", BASE]) == 0
     assert {n: (site / n).stat().st_mtime_ns for n in before} == before
-    assert main(args) == 0  # without the base URL the feed changes, the index does not
-    assert (site / "index.html").stat().st_mtime_ns == before["index.html"]
+    assert main(args) == 0  # without the base URL the addresses are relative, og:url is gone
     assert f'url="{SLUG}.mp3"' in (site / "feed.xml").read_text(encoding="utf-8")
+    assert 'property="og:url"' not in (site / "index.html").read_text(encoding="utf-8")
     assert main([*args, "--base-url", BASE]) == 0
+    assert f'content="{BASE}index.html"' in (site / "index.html").read_text(encoding="utf-8")
 
 
 # ---------------------------------------------------------------- in the browser
@@ -382,3 +286,74 @@ def test_page_works_from_file_urls(browser: Any, site: Path) -> None:
     index, index_errors = _open(browser, urljoin((site / "index.html").as_uri(), "index.html"))
     assert index.get_by_role("link", name=re.compile("Memantine")).count() == 1
     assert errors == [] and index_errors == []
+
+
+def _audio(page: Any, expression: str) -> Any:
+    """Evaluate an expression over the page's audio element, named `a`."""
+    return page.evaluate(f"(() => {{ const a = document.getElementById('narration'); "
+                         f"return {expression}; }})()")  # fmt: skip
+
+
+@pytest.mark.slow
+def test_speed_skips_and_keys_reach_the_player_and_the_highlight_keeps_step(
+    browser: Any, server: str
+) -> None:
+    page, errors = _open(browser, server + f"{SLUG}.html")
+    _wait_for_audio(page)
+    page.get_by_label("Speed").select_option("1.5")
+    assert _audio(page, "a.playbackRate") == 1.5
+    page.get_by_role("button", name="Forward 30 seconds").click()
+    assert abs(_audio(page, "a.currentTime") - 30) < 0.5
+    page.get_by_role("button", name="Back 15 seconds").click()
+    assert abs(_audio(page, "a.currentTime") - 15) < 0.5
+    page.locator("main.book").click(position={"x": 1, "y": 1})  # the keys go to the page
+    page.keyboard.press("ArrowRight")
+    assert abs(_audio(page, "a.currentTime") - 45) < 0.5
+    page.keyboard.press("Space")
+    page.wait_for_function("document.getElementById('narration').currentTime > 46.5")
+    page.keyboard.press("Space")
+    assert _audio(page, "a.paused") and _audio(page, "a.playbackRate") == 1.5
+    cues = _timings(page)
+    now = _audio(page, "a.currentTime")
+    spoken = [c for c in cues if c[1] <= now + 0.001][-1][0]
+    _speaking(page, spoken)  # the highlight follows the faster narration
+    page.reload()
+    _wait_for_audio(page)  # the speed is remembered across pages
+    assert _audio(page, "a.playbackRate") == 1.5 and page.locator("#speed").input_value() == "1.5"
+    assert errors == []
+
+
+@pytest.mark.slow
+def test_reload_resumes_where_the_listener_was(browser: Any, server: str) -> None:
+    page, errors = _open(browser, server + f"{SLUG}.html")
+    _wait_for_audio(page)
+    _audio(page, "(a.currentTime = 123.4, a.dispatchEvent(new Event('pause')))")
+    page.reload()
+    _wait_for_audio(page)
+    page.wait_for_function("document.getElementById('narration').currentTime > 123")
+    resume = page.locator(".player .resume")
+    assert resume.is_visible() and "2:03" in resume.inner_text()
+    resume.get_by_role("button", name="Start over").click()
+    assert _audio(page, "a.currentTime") == 0 and not resume.is_visible()
+    page.reload()
+    _wait_for_audio(page)
+    assert _audio(page, "a.currentTime") == 0
+    assert errors == []
+
+
+@pytest.mark.slow
+def test_the_phone_player_stays_in_reach_while_the_text_scrolls(browser: Any, server: str) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    page.goto(server + f"{SLUG}.html")
+    _wait_for_audio(page)
+    violations = Axe().run(page).response["violations"]
+    assert violations == [], [(v["id"], v["nodes"][0]["html"]) for v in violations]
+    page.evaluate("window.scrollTo(0, document.body.scrollHeight / 2)")
+    page.wait_for_function("document.getElementById('player').classList.contains('docked')")
+    box = page.locator("#player").bounding_box()
+    assert box is not None and box["y"] >= 0 and box["y"] + box["height"] <= 844
+    assert page.get_by_label("Speed").is_visible()
+    page.evaluate("window.scrollTo(0, 0)")
+    page.wait_for_function("!document.getElementById('player').classList.contains('docked')")

@@ -204,7 +204,16 @@ def post_metadata(path: Path, fields: dict[str, Any]) -> Metadata:
         description=_excerpt(_scalar(fields.get("post_excerpt"))),
         site=site,
         featured_image=_featured_image(fields),
+        categories=_terms(fields.get("categories") or fields.get("category")),
+        tags=_terms(fields.get("tags") or fields.get("tag")),
     )
+
+
+def _terms(value: object) -> tuple[str, ...]:
+    """Category or tag names from a front-matter list (or one comma-separated string), once each."""
+    items = value if isinstance(value, list) else str(value or "").split(",")
+    names = (clean_title(item) for item in items if isinstance(item, str | int | float))
+    return tuple(dict.fromkeys(name for name in names if name))
 
 
 def _decoded(permalink: str) -> str:

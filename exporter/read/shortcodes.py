@@ -4,8 +4,9 @@ Which brackets are shortcodes, by rule (outside tags, `<pre>`, `<code>`, scripts
 - a known name (caption, youtube, embed, video, audio, gallery, footnote, code, forms) or a
   page-builder family (`vc_…`, `et_pb_…`, `fusion_…` and the like);
 - otherwise an all-lower-case name that closes itself (`[x /]`), has a closing `[/x]`
-  later, carries a quoted attribute (`[x a="1"]`), or joins words with `-`/`_`
-  (`[jbp-job-browse-btn]`);
+  later, carries a quoted attribute (`[x a="1"]`), joins words with `-`/`_`
+  (`[jbp-job-browse-btn]`), or stands alone on its line (`[newsletter]`): an unknown one
+  is dropped with a warning, never read aloud;
 - never a bracket followed by `(`, `[` or `:` (Markdown links and references) unless its name
   is known, and never a capitalised one: `[string]`, `[Parameter()]`, `[K in keyof T]`,
   `[Insert name]` and `[text][1]` stay as written. `[[x]]` is WordPress's escape for `[x]`.
@@ -34,6 +35,7 @@ _CURLY = str.maketrans({"\u201c": '"', "\u201d": '"', "\u2033": '"', "\u2018": "
 _SKIP = frozenset({"pre", "code", "script", "style", "textarea", "kbd", "samp", "tt"})
 _BLOCKISH = re.compile(r"\n|<(?:p|div|ul|ol|table|h[1-6]|blockquote|figure|pre|iframe)[\s>]", re.I)
 _IMG = re.compile(r"(?:<a\s[^>]*>\s*)?<img\s[^>]*>(?:\s*</a>)?", re.IGNORECASE)
+_LINE_NOISE = re.compile(r"<[^>]*>|&nbsp;|&#160;|\u00a0")
 _EDGE_BREAKS = re.compile(r"^(?:\s|<br\s*/?>|</?p>)+|(?:\s|<br\s*/?>|</?p>)+$", re.IGNORECASE)
 
 CAPTIONS = frozenset({"caption", "wp_caption"})
@@ -115,8 +117,19 @@ def _known(name: str) -> bool:
     return name in KNOWN or name.startswith(BUILDERS)
 
 
-def _is_shortcode(match: re.Match[str], next_char: str, closes_later: bool, is_open: bool) -> bool:
-    """Apply the module's rule to one bracketed tag (`is_open`: a closer whose opener is open)."""
+def _alone(source: str, start: int, end: int) -> bool:
+    """True when the text from `start` to `end` is all its line holds, tags and spaces aside."""
+    line_start = source.rfind("\n", 0, start) + 1
+    line_end = source.find("\n", end)
+    line_end = len(source) if line_end < 0 else line_end
+    around = source[line_start:start] + source[end:line_end]
+    return not _LINE_NOISE.sub("", around).strip()
+
+
+def _is_shortcode(match: re.Match[str], next_char: str, closes_later: bool, is_open: bool,
+                  alone: bool = False) -> bool:  # fmt: skip
+    """Apply the module's rule to one bracketed tag (`is_open`: a closer whose opener is open;
+    `alone`: the tag is all its line holds)."""
     name, attrs = match.group(3), match.group(4)
     known = _known(name.lower())
     if next_char == "(" or (next_char in ("[", ":") and not known and not closes_later):
@@ -132,6 +145,7 @@ def _is_shortcode(match: re.Match[str], next_char: str, closes_later: bool, is_o
         or closes_later
         or _PLUGIN_NAME.fullmatch(name)
         or _QUOTED_ATTR.search(html.unescape(attrs))
+        or alone
     )
 
 
@@ -163,7 +177,9 @@ def expand(source: str) -> Expansion:
     result = Expansion("")
     out: list[str] = []
     stack: list[tuple[Shortcode, int]] = []
+    offset = 0
     for index, (text, match) in enumerate(pieces):
+        start, offset = offset, offset + len(text)
         if match is None:
             out.append(text)
             continue
@@ -172,7 +188,8 @@ def expand(source: str) -> Expansion:
         closes_later = bisect_right(later, index) < len(later)
         following = pieces[index + 1][0][:1] if index + 1 < len(pieces) else ""
         is_open = any(tag.name == name for tag, _ in stack)
-        if not _is_shortcode(match, following, closes_later, is_open):
+        alone = _alone(source, start, offset)
+        if not _is_shortcode(match, following, closes_later, is_open, alone):
             out.append(text)
         elif match.group(1) and match.group(6):
             out.append(text[1:-1])  # [[x]] is the escape for a literal [x]

@@ -3,9 +3,10 @@
 Other top-level keys belong to the main settings reader; this one reads only `site:`.
 
     site:
-      title: My blog's books      # the download page's and the feed's title
-      description: …              # the feed's description
+      title: My blog's books      # the site's name: index, each page's header, the feed
+      description: …              # the index's and the feed's description
       author: Jane Doe            # the feed's author (itunes:author)
+      language: en                # the language of the site's own words
       category: Education         # itunes:category
       explicit: false             # itunes:explicit
 """
@@ -17,10 +18,11 @@ from pathlib import Path
 from typing import Any
 
 from exporter.errors import ExporterError, UsageError
+from exporter.model.language import normalize_tag
 from exporter.read.post import clean_title, read_yaml_mapping
 
 CONFIG_NAME = "exporter.yaml"
-_TEXT_KEYS = ("title", "description", "author", "category")
+_TEXT_KEYS = ("title", "description", "author", "category", "language")
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,7 @@ class SiteSettings:
     author: str = ""
     category: str = "Education"
     explicit: bool = False
+    language: str = ""
 
 
 def settings_path(sources: list[Path]) -> Path:
@@ -68,4 +71,8 @@ def site_settings(path: Path, site: Any) -> SiteSettings:
     explicit = site.get("explicit", False)
     if not isinstance(explicit, bool):
         raise UsageError(f"{path}: `site: explicit` must be true or false")
+    if "language" in values:
+        values["language"] = normalize_tag(values["language"])
+    if "language" in values and not values["language"]:
+        raise UsageError(f"{path}: `site: language` must be a language tag such as en or nb")
     return SiteSettings(**values, explicit=explicit)

@@ -23,6 +23,11 @@ from exporter.read.post import Post, read_post
 from exporter.versions import installed_version
 
 FALLBACK_LANGUAGE = "en"
+SAMPLE_WORDS = 250  # WordPress's stock texts are shorter: a longer text was written by someone
+SAMPLES = (  # (title, how the stock text begins, what it is), casefolded, punctuation aside
+    ("hello world", "welcome to wordpress this is your first post", "sample post"),
+    ("sample page", "this is an example page", "sample page"),
+)
 
 
 def site_config(post: Path, language: str | None = None, dates: str | None = None) -> SiteConfig:
@@ -113,10 +118,27 @@ def book_from_post(
         else:
             reason = "body has no readable text"
         raise EmptyPostError(post.path, reason, post.body_line)
+    if sample := wordpress_sample(post.meta, chapters):
+        raise EmptyPostError(post.path, sample, post.body_line)
     chapters, resources = embed_images(chapters, images_dir, post.meta.site)
     language = post_language(post.meta, chapters, site or site_config(post.path), cache)
     meta = dataclasses.replace(post.meta, language=language)
     return split_sentences(Book(meta, chapters, resources))
+
+
+def _folded(text: str) -> str:
+    """Text casefolded with its punctuation and extra spaces gone, for comparing stock texts."""
+    return " ".join("".join(c if c.isalnum() else " " for c in text.casefold()).split())
+
+
+def wordpress_sample(meta: Metadata, chapters: tuple[Chapter, ...]) -> str:
+    """Why a post is WordPress's default sample content left as installed ('' when it is not)."""
+    title = _folded(meta.title)
+    text = _folded(" ".join(book_texts(Book(meta, chapters), titles=False)))
+    for stock_title, opening, what in SAMPLES:
+        if title == stock_title and text.startswith(opening) and len(words(text)) <= SAMPLE_WORDS:
+            return f"WordPress's default {what} (“{meta.title}”), never edited"
+    return ""
 
 
 def load_book(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 
+from exporter.model.book import Metadata
 from exporter.read.post import Post, read_post
 from exporter.run.settings import Settings, Source
 from exporter.write.outputs import Claims, Wish
@@ -19,22 +20,29 @@ def skip_reason(post: Post, settings: Settings) -> str:
     return ""
 
 
-def _wish(source: Source, settings: Settings) -> Wish | None:
-    """What a source wants to be called; None when it will not be built (or cannot be read)."""
+def _wish(source: Source, settings: Settings, seen: list[Metadata]) -> Wish | None:
+    """What a source wants to be called; None when it will not be built (or cannot be read).
+
+    The metadata of every post that will be built is added to `seen` (the site's identity).
+    """
     try:
         post = read_post(source.path)
         if skip_reason(post, settings):
             return None
         meta = post.meta
+        seen.append(meta)
         content = hashlib.sha256(f"{meta.title}\n{post.body.strip()}".encode()).hexdigest()
     except Exception:  # sealed: its build reports why (PostError, OSError, or a bug)
         return None
     return Wish(source.path, meta.slug, meta.date, post.post_id, content)
 
 
-def name_sources(sources: list[Source], settings: Settings) -> list[Source]:
+def name_sources(
+    sources: list[Source], settings: Settings, seen: list[Metadata] | None = None
+) -> list[Source]:
     """The sources with their output slugs decided (see `Claims.decide` for the rule)."""
-    wishes = [w for s in sources if (w := _wish(s, settings)) is not None]
+    metas: list[Metadata] = [] if seen is None else seen
+    wishes = [w for s in sources if (w := _wish(s, settings, metas)) is not None]
     wanted = {w.source: w.slug for w in wishes}
     decisions = Claims().decide(settings.out_dir, wishes)
     named: list[Source] = []

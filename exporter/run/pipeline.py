@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from exporter.errors import NarrationError
+from exporter.model.book import Metadata
 from exporter.narrate.cache import AudioCache, default_cache_dir
 from exporter.read.config import find_site_config
 from exporter.read.site_settings import SiteSettings, read_site_settings, settings_path
@@ -22,6 +23,7 @@ from exporter.run.stale import remove_stale, sweep
 from exporter.run.state import BuildState, BuiltPost, fingerprint
 from exporter.versions import installed_version
 from exporter.write.outputs import Claims, Outputs, SiteOutputs
+from exporter.write.site.identity import SiteIdentity, site_identity
 from exporter.write.site.publish import card_renders, publish_site
 
 __all__ = ["Settings", "Source", "discover", "run"]
@@ -42,6 +44,8 @@ def post_fingerprint(path: Path, settings: Settings, slug: str = "") -> str:
         settings.language,
         settings.dates,
         slug,
+        settings.base_url or "",  # the page's preview addresses
+        settings.site_title,  # the page's header
     ]
     if settings.engine != "espeak":
         versions = [installed_version(name) for name in ("piper-tts", "onnxruntime")]
@@ -89,7 +93,12 @@ def _run(paths: Iterable[Path], settings: Settings, reporter: Reporter) -> Repor
     paths = list(paths)
     # a bad settings file stops the run before any post is built
     site_settings = read_site_settings(settings_path(paths))
-    sources = name_sources(_discover(paths, report), settings)
+    metas: list[Metadata] = []
+    sources = name_sources(_discover(paths, report), settings, metas)
+    identity = site_identity(
+        [meta.source_url for meta in metas], [meta.author for meta in metas], site_settings
+    )
+    settings = dataclasses.replace(settings, site_title=identity.title)
     results: dict[Path, PostResult] = {}
     todo: list[Source] = []
     for source in sources:
@@ -131,7 +140,7 @@ def _run(paths: Iterable[Path], settings: Settings, reporter: Reporter) -> Repor
         state.save()
     except OSError as exc:
         report.problems.append(f"cannot save the build state {state.path}: {exc.strerror}")
-    _publish(report, site_settings, settings)
+    _publish(report, site_settings, settings, identity)
     return report
 
 
@@ -191,14 +200,16 @@ def _sweep(
         report.notes.append(f"removed outputs no post writes any more: {', '.join(removed)}")
 
 
-def _publish(report: Report, site_settings: SiteSettings, settings: Settings) -> None:
+def _publish(
+    report: Report, site_settings: SiteSettings, settings: Settings, identity: SiteIdentity
+) -> None:
     """Write the site pages; a book whose card cannot be shown fails alone, the site is written."""
     shown = [r for r in report.results if r.status in ("built", "unchanged") and r.card]
     while True:
         cards = [r.card for r in shown if r.card]
         try:
             report.notes += publish_site(
-                cards, SiteOutputs(settings.out_dir), site_settings, settings.base_url
+                cards, SiteOutputs(settings.out_dir), site_settings, settings.base_url, identity
             )
             return
         except OSError as exc:

@@ -132,7 +132,8 @@ def _narrate(book: Book, lexicon_from: Path, ctx: BuildContext, result: PostResu
     return narrated
 
 
-def _web_page(book: Book, ctx: BuildContext, result: PostResult, narrated: Narrated | None) -> None:
+def _web_page(book: Book, ctx: BuildContext, result: PostResult, narrated: Narrated | None,
+              kind: str) -> None:  # fmt: skip
     """Write the book's chapters file and listen-and-read page; keep its card in the result."""
     names = Outputs(ctx.settings.out_dir, book.meta.slug)
     timeline = narrated.timeline if narrated is not None else None
@@ -146,17 +147,21 @@ def _web_page(book: Book, ctx: BuildContext, result: PostResult, narrated: Narra
         words_shown=result.words,
         audio_seconds=result.audio_seconds,
         cover=names.cover if names.cover in result.outputs else None,
+        kind=kind,
     )
-    result.outputs.append(write_page(names.page, book, card, timeline, titles))
+    settings = ctx.settings
+    page = write_page(names.page, book, card, timeline, titles, settings.site_title,
+                      settings.base_url)  # fmt: skip
+    result.outputs.append(page)
     result.card = card
 
 
 def _narrate_and_publish(book: Book, lexicon_from: Path, ctx: BuildContext, result: PostResult,
-                         label: Path) -> None:  # fmt: skip
+                         label: Path, kind: str = "post") -> None:  # fmt: skip
     """Narrate a built book (when asked), then write its web page; a failure fails the result."""
     try:
         narrated = _narrate(book, lexicon_from, ctx, result) if ctx.settings.narrate else None
-        _web_page(book, ctx, result, narrated)
+        _web_page(book, ctx, result, narrated, kind)
     except ExporterError as exc:
         result.status = "failed"
         result.reason = f"{label}: narration failed: {exc} (the EPUB was built)"
@@ -221,7 +226,8 @@ def _build_source(source: Source, ctx: BuildContext) -> PostResult:
         return PostResult(source.path, "failed", str(exc))
     outputs = [names.epub, names.cover]
     result = PostResult(source.path, "built", outputs=outputs, words=word_count(book))
-    _narrate_and_publish(book, post.path, ctx, result, source.path)
+    kind = "page" if post.post_type == "page" else "post"
+    _narrate_and_publish(book, post.path, ctx, result, source.path, kind)
     return result
 
 

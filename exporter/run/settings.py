@@ -37,6 +37,7 @@ class Settings:
     loudness: float = -19.0  # target integrated loudness of every audiobook, LUFS
     executor: str = "local"
     scheduler: str | None = None
+    site_title: str = ""  # the site's name as the run derived it: each page's header and title
 
 
 @dataclass(frozen=True)

@@ -57,6 +57,14 @@ class Card:
     transcript: str | None = None
     chapters: str | None = None
     cover: str | None = None
+    kind: str = "post"  # "post" or "page": pages are listed apart and are never episodes
+    categories: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+
+    @property
+    def is_page(self) -> bool:
+        """True for a page (About, Contact): listed apart from the dated posts."""
+        return self.kind == "page"
 
     def download(self, kind: str) -> Download | None:
         """The download of one kind, or None when the book has none."""
@@ -76,6 +84,8 @@ class Card:
         """A card read back from the state file; raises KeyError/TypeError when it is not one."""
         fields = dict(data)
         fields["downloads"] = tuple(Download(**d) for d in fields["downloads"])
+        for name in ("categories", "tags"):
+            fields[name] = tuple(fields.get(name, ()))
         return cls(**fields)
 
 
@@ -99,6 +109,7 @@ def make_card(
     words_shown: int,
     audio_seconds: float | None,
     cover: Path | None = None,
+    kind: str = "post",
 ) -> Card:
     """The card of a book just built from the files it wrote (sizes measured now)."""
     kinds = {
@@ -130,4 +141,7 @@ def make_card(
         transcript=outputs.transcript.name if outputs.transcript in written else None,
         chapters=outputs.chapters.name if outputs.chapters in written else None,
         cover=cover.name if cover is not None else None,
+        kind=kind,
+        categories=meta.categories,
+        tags=meta.tags,
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -10,9 +11,11 @@ from urllib.parse import quote
 
 from exporter.read.site_settings import SiteSettings
 from exporter.write.site.card import Card
+from exporter.write.site.identity import SiteIdentity, cards_identity
 from exporter.write.site.index import newest_first, site_language
 from exporter.write.site.templates import render
-from exporter.write.site.words import site_labels
+
+PODCAST_NAMESPACE = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")  # Podcasting 2.0's guid rule
 
 
 @dataclass(frozen=True)
@@ -33,6 +36,7 @@ class FeedItem:
     image: str | None
     chapters: str | None
     transcript: str | None
+    categories: tuple[str, ...] = ()
 
 
 def address(base_url: str | None, name: str) -> str:
@@ -55,8 +59,16 @@ def duration(seconds: float) -> str:
     return f"{hours:02d}:{rest // 60:02d}:{rest % 60:02d}"
 
 
+def podcast_guid(feed_url: str) -> str:
+    """The channel's `podcast:guid`: UUIDv5 of the feed's address without scheme and end slashes."""
+    bare = feed_url.split("://", 1)[-1].rstrip("/")
+    return str(uuid.uuid5(PODCAST_NAMESPACE, bare))
+
+
 def in_feed(card: Card) -> str:
     """'' when a book is an episode of the feed, else why it is not."""
+    if card.is_page:
+        return "a page, not a post"
     if card.enclosure is None or not card.audio_seconds:
         return "no audio"
     return "" if card.date else "no post_date"
@@ -84,24 +96,31 @@ def feed_item(card: Card, base_url: str | None) -> FeedItem:
         type=audio.media_type,
         duration=duration(card.audio_seconds or 0),
         language=card.language,
+        categories=tuple(dict.fromkeys((*card.categories, *card.tags))),
         **optional,
     )
 
 
-def feed_xml(cards: Sequence[Card], settings: SiteSettings, base_url: str | None) -> str:
-    """The feed of every book with audio and a date, newest first."""
-    language = site_language(cards)
-    labels = site_labels(language)
+def feed_xml(
+    cards: Sequence[Card],
+    settings: SiteSettings,
+    base_url: str | None,
+    identity: SiteIdentity | None = None,
+) -> str:
+    """The feed of every post with audio and a date, newest first (pages are never episodes)."""
+    identity = identity or cards_identity(cards, settings)
+    language = site_language(cards, identity)
     items = [feed_item(card, base_url) for card in newest_first(cards) if not in_feed(card)]
-    authors = sorted({card.author for card in cards if card.author})
+    feed_url = address(base_url, "feed.xml") if base_url else None
     channel = {
-        "title": settings.title or labels.books,
+        "title": identity.title,
         "link": address(base_url, "index.html") if base_url else "index.html",
-        "self": address(base_url, "feed.xml") if base_url else None,
-        "description": settings.description or settings.title or labels.books,
+        "self": feed_url,
+        "guid": podcast_guid(feed_url) if feed_url else None,
+        "description": identity.description,
         "language": language,
         "updated": items[0].date if items else None,
-        "author": settings.author or ", ".join(authors) or settings.title or labels.books,
+        "author": identity.author,
         "category": settings.category,
         "explicit": "true" if settings.explicit else "false",
         # the channel's artwork (podcast apps require one): the newest episode's cover

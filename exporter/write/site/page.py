@@ -16,6 +16,7 @@ from exporter.write.blocks import RenderContext, chapter_body, chapter_ids
 from exporter.write.markup import labels_for, web_url
 from exporter.write.site.card import Card
 from exporter.write.site.chapters import chapter_marks
+from exporter.write.site.share import page_share
 from exporter.write.site.templates import render
 from exporter.write.site.words import clock, file_size, site_labels
 
@@ -48,8 +49,19 @@ def cue_times(timeline: Timeline) -> list[tuple[str, float, float]]:
     ]
 
 
-def page_html(book: Book, card: Card, timeline: Timeline | None, titles: Sequence[str]) -> str:
-    """The whole page; without a time line (no narration) it has no player and no chapter times."""
+def page_html(
+    book: Book,
+    card: Card,
+    timeline: Timeline | None,
+    titles: Sequence[str],
+    site_title: str = "",
+    base_url: str | None = None,
+) -> str:
+    """The whole page; without a time line (no narration) it has no player and no chapter times.
+
+    `site_title` is the site's name (header and `<title>`); `base_url` makes the preview's
+    addresses absolute.
+    """
     labels = site_labels(card.language)
     starts: list[float | None] = [None] * len(book.chapters)
     if timeline is not None:
@@ -64,6 +76,8 @@ def page_html(book: Book, card: Card, timeline: Timeline | None, titles: Sequenc
         "page.html",
         lang=card.language,
         card=card,
+        site_title=site_title or labels.all_books,
+        share=page_share(card, site_title or labels.all_books, base_url),
         labels=labels,
         body=book_markup(book),
         chapters=chapters,
@@ -77,8 +91,14 @@ def page_html(book: Book, card: Card, timeline: Timeline | None, titles: Sequenc
 
 
 def write_page(
-    path: Path, book: Book, card: Card, timeline: Timeline | None, titles: Sequence[str]
+    path: Path,
+    book: Book,
+    card: Card,
+    timeline: Timeline | None,
+    titles: Sequence[str],
+    site_title: str = "",
+    base_url: str | None = None,
 ) -> Path:
     """Write the listen-and-read page of a book atomically."""
-    write_atomic(path, page_html(book, card, timeline, titles).encode())
+    write_atomic(path, page_html(book, card, timeline, titles, site_title, base_url).encode())
     return path

@@ -7,7 +7,7 @@ from typing import Any
 
 import jinja2
 
-STATIC_FILES = ("site.css", "site.js")
+STATIC_FILES = ("site.css", "site.js", "find.js")
 
 _ENVIRONMENT = jinja2.Environment(
     loader=jinja2.PackageLoader("exporter.write.site", "templates"),

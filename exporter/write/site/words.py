@@ -31,6 +31,22 @@ class SiteLabels:
     listening: str
     undated: str
     by: str
+    about: str
+    posts: str
+    pages: str
+    find: str
+    search: str
+    year: str
+    category: str
+    any_year: str
+    any_category: str
+    shown: str
+    categories: str
+    speed: str
+    back: str
+    forward: str
+    resumed: str
+    start_over: str
     months: tuple[str, ...]  # the language's calendar months
     date_format: str
 
