@@ -84,7 +84,12 @@ def _load_yaml(text: str) -> Any:
 
 
 def read_post(path: Path) -> Post:
-    """Read one post file; raise a PostError subclass naming the file (and line) when it can't."""
+    """Read one post file, or one item `site.xml#123` of a WordPress export; raise a PostError
+    subclass naming the file (and line) when it can't."""
+    if (entry := _export_entry(path)) is not None:
+        from exporter.read.wxr_items import read_item
+
+        return read_item(*entry)
     try:
         raw = read_bounded(path, MAX_POST_BYTES)
     except LimitError as exc:
@@ -106,6 +111,22 @@ def read_post(path: Path) -> Post:
         post_type=_post_type(path, fields),
         post_id=_scalar(fields.get("ID")),
     )
+
+
+def _export_entry(path: Path) -> tuple[Path, str] | None:
+    """(export, item id) for an item of a WordPress export; None for a post file.
+
+    A file named like an export that is not one raises NotAPost with the reason."""
+    from exporter.read.wxr import looks_like_wxr, scan, split_entry
+
+    if (entry := split_entry(path)) is not None:
+        return entry
+    if looks_like_wxr(path):
+        channel = scan(path)
+        if channel.error is not None:
+            raise channel.error
+        raise NotAPost(path, "a WordPress export: build it as a whole, not as one post")
+    return None
 
 
 def split_front_matter(path: Path, text: str) -> tuple[str, str, int]:
@@ -204,7 +225,26 @@ def post_metadata(path: Path, fields: dict[str, Any]) -> Metadata:
         description=_excerpt(_scalar(fields.get("post_excerpt"))),
         site=site,
         featured_image=_featured_image(fields),
+        categories=_names(fields.get("categories")),
+        tags=_names(fields.get("tags")),
     )
+
+
+def _names(value: object) -> tuple[str, ...]:
+    """Front-matter categories or tags (a list, or one string, Jekyll-style space-separated
+    for tags and categories alike) as display names."""
+    if isinstance(value, str):
+        items: list[object] = list(value.split())
+    elif isinstance(value, list):
+        items = value
+    else:
+        return ()
+    names: list[str] = []
+    for item in items:
+        name = clean_title(_scalar(item))
+        if name and name not in names:
+            names.append(name)
+    return tuple(names)
 
 
 def _decoded(permalink: str) -> str:
