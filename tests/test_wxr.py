@@ -188,3 +188,36 @@ def test_large_export_builds_in_bounded_memory(tmp_path: Path) -> None:
     assert built == 2000
     assert peak_kib < 400 * 1024, peak_kib
     assert resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss < 400 * 1024
+
+
+DATA = Path(__file__).parent / "data"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("folder", ["jekyll", "hugo"])
+def test_jekyll_and_hugo_folders_build(
+    tmp_path: Path, folder: str, epubcheck: Callable[[Path], EpubcheckResult]
+) -> None:
+    from exporter.run.pipeline import Settings, run
+
+    out = tmp_path / "out"
+    narrate = folder == "hugo"  # one small post with audio
+    settings = Settings(out_dir=out, narrate=narrate, audio_formats=("mp3",), read_along=narrate)
+    report = run([DATA / folder], settings)
+    statuses = sorted((r.source.name, r.status) for r in report.results)
+    expected = {
+        "jekyll": [("2012-04-02-the-ferry.md", "built"), ("2012-05-01-unpublished.html", "skipped")],
+        "hugo": [("draft.md", "skipped"), ("ferry-crossing.md", "built")],
+    }[folder]
+    assert statuses == expected, report.problems
+    slug = {"jekyll": "the-ferry", "hugo": "crossing-at-dawn"}[folder]
+    checked = epubcheck(out / f"{slug}.epub")
+    assert checked.clean, checked.errors + checked.warnings
+    with zipfile.ZipFile(out / f"{slug}.epub") as book:
+        opf = book.read("EPUB/content.opf").decode()
+    assert ("<dc:subject>boats</dc:subject>" if folder == "jekyll" else
+            "<dc:subject>morning</dc:subject>") in opf  # fmt: skip
+    if narrate:
+        assert (out / f"{slug}.mp3").stat().st_size > 1000
+        checked = epubcheck(out / f"{slug}.read-along.epub")
+        assert checked.clean, checked.errors + checked.warnings
