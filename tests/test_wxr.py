@@ -105,12 +105,12 @@ def test_external_entity_and_bomb_are_refused(tmp_path: Path) -> None:
     secret = tmp_path / "secret.txt"
     secret.write_text("TOP SECRET")
     head = wxr.header()
-    external = head.replace(
-        "<rss", f'<!DOCTYPE rss [<!ENTITY leak SYSTEM "file://{secret}">]>\n<rss', 1
-    ) + wxr.item(1, body="&leak;").replace("<![CDATA[&leak;]]>", "&leak;") + wxr.FOOTER
-    bomb_dtd = "".join(
-        f'<!ENTITY l{i} "{f"&l{i - 1};" * 10 if i else "lol"}">' for i in range(10)
+    external = (
+        head.replace("<rss", f'<!DOCTYPE rss [<!ENTITY leak SYSTEM "file://{secret}">]>\n<rss', 1)
+        + wxr.item(1, body="&leak;").replace("<![CDATA[&leak;]]>", "&leak;")
+        + wxr.FOOTER
     )
+    bomb_dtd = "".join(f'<!ENTITY l{i} "{f"&l{i - 1};" * 10 if i else "lol"}">' for i in range(10))
     bomb = head.replace("<rss", f"<!DOCTYPE rss [{bomb_dtd}]>\n<rss", 1) + wxr.FOOTER
     for name, text in (("leak.xml", external), ("bomb.xml", bomb)):
         path = _write(tmp_path, text, name=name)
@@ -206,7 +206,10 @@ def test_jekyll_and_hugo_folders_build(
     report = run([DATA / folder], settings)
     statuses = sorted((r.source.name, r.status) for r in report.results)
     expected = {
-        "jekyll": [("2012-04-02-the-ferry.md", "built"), ("2012-05-01-unpublished.html", "skipped")],
+        "jekyll": [
+            ("2012-04-02-the-ferry.md", "built"),
+            ("2012-05-01-unpublished.html", "skipped"),
+        ],
         "hugo": [("draft.md", "skipped"), ("ferry-crossing.md", "built")],
     }[folder]
     assert statuses == expected, report.problems

@@ -253,9 +253,7 @@ def item_node(path: Path, entry: str) -> tuple[Channel, ItemRef, Node, bytes]:
         file.seek(ref.start)
         raw = file.read(ref.end - ref.start)
     found: list[Node] = []
-    names = " ".join(
-        f'xmlns:{p}="{u}"' for p, u in _namespaces(path, channel).items()
-    )
+    names = " ".join(f'xmlns:{p}="{u}"' for p, u in _namespaces(path, channel).items())
     head = f'<?xml version="1.0" encoding="{channel.encoding}"?><rss {names}><channel>'.encode()
     wrapped = head + raw + b"</item></channel></rss>"
     _parse(
