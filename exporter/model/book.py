@@ -183,7 +183,7 @@ class Metadata:
     description: str = ""
     site: str = ""
     featured_image: str = ""  # address of the post's featured image, as the front matter gives it
-    categories: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()  # display names, in the order the source gives them
     tags: tuple[str, ...] = ()
 
 

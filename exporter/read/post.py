@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+import tomllib
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -35,6 +36,11 @@ _SPACES = re.compile(r"\s+")
 _DATE_PREFIX = re.compile(r"^\d{4}-\d{2}-\d{2}-")
 _TAG = re.compile(r"<[^>]*>")
 _RESERVED = re.compile(r"^(con|prn|aux|nul|com[0-9]|lpt[0-9])$")
+FRONT_MATTER_ALIASES = {  # the plugin's key: Jekyll's and Hugo's names for it
+    "post_title": ("title",),
+    "post_date": ("date",),
+    "post_excerpt": ("excerpt", "description", "summary"),
+}
 FEATURED_IMAGE_KEYS = ("featured_image", "post_thumbnail", "thumbnail", "image")
 
 
@@ -84,7 +90,12 @@ def _load_yaml(text: str) -> Any:
 
 
 def read_post(path: Path) -> Post:
-    """Read one post file; raise a PostError subclass naming the file (and line) when it can't."""
+    """Read one post file, or one item `site.xml#123` of a WordPress export; raise a PostError
+    subclass naming the file (and line) when it can't."""
+    if (entry := _export_entry(path)) is not None:
+        from exporter.read.wxr_items import read_item
+
+        return read_item(*entry)
     try:
         raw = read_bounded(path, MAX_POST_BYTES)
     except LimitError as exc:
@@ -96,20 +107,48 @@ def read_post(path: Path) -> Post:
         raise PostEncodingError(path, "not UTF-8 text", line) from None
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     front, body, body_line = split_front_matter(path, text)
-    fields = safe_fields(_parse_front_matter(path, safe_front_matter(front)))
+    fields = _aliased(safe_fields(_parse_front_matter(path, safe_front_matter(front))))
     return Post(
         path=path,
         meta=post_metadata(safe_path(path), fields),
         body=safe_body(body),
         body_line=body_line,
-        published=_truthy(fields.get("published", True)),
+        published=_truthy(fields.get("published", True)) and not _truthy(fields.get("draft")),
         post_type=_post_type(path, fields),
         post_id=_scalar(fields.get("ID")),
     )
 
 
+def _export_entry(path: Path) -> tuple[Path, str] | None:
+    """(export, item id) for an item of a WordPress export; None for a post file.
+
+    A file named like an export that is not one raises NotAPost with the reason."""
+    from exporter.read.wxr import looks_like_wxr, scan, split_entry
+
+    if (entry := split_entry(path)) is not None:
+        return entry
+    if looks_like_wxr(path):
+        channel = scan(path)
+        if channel.error is not None:
+            raise channel.error
+        raise NotAPost(path, "a WordPress export: build it as a whole, not as one post")
+    return None
+
+
+def _aliased(fields: dict[str, Any]) -> dict[str, Any]:
+    """Jekyll's and Hugo's front-matter keys under the names the plugin writes, when absent."""
+    for canonical, aliases in FRONT_MATTER_ALIASES.items():
+        if fields.get(canonical) in (None, ""):
+            found = next((fields[a] for a in aliases if fields.get(a) not in (None, "")), None)
+            if found is not None:
+                fields = {**fields, canonical: found}
+    return fields
+
+
 def split_front_matter(path: Path, text: str) -> tuple[str, str, int]:
     """Split `---` front matter from the body; return (front, body, body's first line number)."""
+    if text.startswith("+++"):
+        return _split_toml(path, text)
     if not text.startswith("---"):
         raise NotAPost(path, "no front matter: the file must start with a '---' line", 1)
     first_end = text.find("\n")
@@ -122,6 +161,20 @@ def split_front_matter(path: Path, text: str) -> tuple[str, str, int]:
     body_start = closing.end() + 1 if closing.end() < len(text) else closing.end()
     body_line = text.count("\n", 0, body_start) + 1
     return front, text[body_start:], body_line
+
+
+def _split_toml(path: Path, text: str) -> tuple[str, str, int]:
+    """Hugo's `+++` TOML front matter, parsed, given back as the YAML of the same mapping."""
+    lines = text.split("\n")
+    closing = next((i for i in range(1, len(lines)) if lines[i].strip() == "+++"), None)
+    if lines[0].strip() != "+++" or closing is None:
+        raise FrontMatterError(path, "TOML front matter has no closing '+++' line", 1)
+    try:
+        data = tomllib.loads("\n".join(lines[1:closing]))
+    except tomllib.TOMLDecodeError as exc:
+        raise FrontMatterError(path, f"invalid front matter TOML: {exc}", 2) from None
+    front = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+    return front, "\n".join(lines[closing + 1 :]), closing + 2
 
 
 def _parse_front_matter(path: Path, front: str) -> dict[str, Any]:
@@ -193,26 +246,36 @@ def post_metadata(path: Path, fields: dict[str, Any]) -> Metadata:
         title = _title_from_file(path)
     author = clean_title(_scalar(fields.get("author"))) or site or "Unknown author"
     language = normalize_tag(_scalar(fields.get("lang") or fields.get("language")))
+    slug = _scalar(fields.get("slug"))
     return Metadata(
         title=title,
         author=author,
         language=language,  # '' when the front matter does not say: settled by run.load
-        slug=post_slug(path, permalink),
+        slug=post_slug(path, "/" + slug.replace("/", "-") if slug else permalink),
         identifier=_identifier(path, permalink, fields.get("ID")),
         date=_post_date(path, fields.get("post_date")),
         source_url=permalink or None,
         description=_excerpt(_scalar(fields.get("post_excerpt"))),
         site=site,
         featured_image=_featured_image(fields),
-        categories=_terms(fields.get("categories") or fields.get("category")),
-        tags=_terms(fields.get("tags") or fields.get("tag")),
+        categories=_names(fields.get("categories"), fields.get("category")),
+        tags=_names(fields.get("tags"), fields.get("tag")),
     )
 
 
-def _terms(value: object) -> tuple[str, ...]:
-    """Category or tag names from a front-matter list (or one comma-separated string), once each."""
-    items = value if isinstance(value, list) else str(value or "").split(",")
-    names = (clean_title(item) for item in items if isinstance(item, str | int | float))
+def _names(many: object, one: object) -> tuple[str, ...]:
+    """Front-matter categories or tags as display names, once each: a list; one string split on
+    commas, or Jekyll-style on spaces; or the singular key's one name."""
+    items: list[object]
+    if isinstance(many, list):
+        items = many
+    elif isinstance(many, str):
+        items = list(many.split(",") if "," in many else many.split())
+    elif isinstance(one, str | int | float) and not isinstance(one, bool):
+        items = [one]
+    else:
+        items = []
+    names = (clean_title(_scalar(item)) for item in items)
     return tuple(dict.fromkeys(name for name in names if name))
 
 

@@ -53,7 +53,15 @@ def post_fingerprint(path: Path, settings: Settings, slug: str = "") -> str:
     shape = json.dumps(fields, sort_keys=True)
     config = find_site_config(path)
     extra = lexicon_files(path, settings) if settings.narrate else []
-    return fingerprint(path, shape, extra + ([config] if config else []))
+    return fingerprint(path, shape, extra + ([config] if config else []), _own_digest(path))
+
+
+def _own_digest(path: Path) -> str | None:
+    """An export item's own digest (`site.xml#123`), hashed instead of the file's bytes."""
+    from exporter.read.wxr import item_digest, split_entry
+
+    entry = split_entry(path)
+    return item_digest(*entry) if entry is not None else None
 
 
 def check_narration(settings: Settings) -> str:
@@ -157,7 +165,7 @@ def _discover(paths: list[Path], report: Report) -> list[Source]:
 
 def _settle(source: Source, settings: Settings, state: BuildState) -> PostResult | None:
     """The result of a post that needs no build (gone, a duplicate, unchanged); None to build."""
-    if not source.path.exists():
+    if not _exists(source.path):
         return PostResult(source.path, "failed", f"{source.path}: no such file or folder")
     if source.duplicate_of is not None:
         reason = f"{source.path}: same title and body as {source.duplicate_of} (built once)"
@@ -178,6 +186,14 @@ def _settle(source: Source, settings: Settings, state: BuildState) -> PostResult
         warnings=list(source.notes),
         card=earlier.card,
     )
+
+
+def _exists(path: Path) -> bool:
+    """True when a post file, or the export holding an item `site.xml#123`, exists."""
+    from exporter.read.wxr import split_entry
+
+    entry = split_entry(path)
+    return (entry[0] if entry is not None else path).exists()
 
 
 def _sweep(

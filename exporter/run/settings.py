@@ -1,9 +1,12 @@
-"""What a build is asked to do, and which files it reads besides the posts (stdlib only)."""
+"""What a build is asked to do, and which files it reads besides the posts."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+
+from exporter.errors import ExporterError
+from exporter.read.wxr import buildable, holds_export, looks_like_wxr, scan
 
 POST_SUFFIXES = (".md", ".markdown", ".html", ".htm", ".txt")
 LEXICON_NAME = "lexicon.yaml"
@@ -70,10 +73,25 @@ def discover(paths: list[Path]) -> list[Source]:
                 p
                 for p in path.rglob("*")
                 if p.is_file()
-                and p.suffix.lower() in POST_SUFFIXES
+                and (p.suffix.lower() in POST_SUFFIXES or holds_export(p))
                 and not any(part.startswith(".") for part in p.relative_to(path).parts)
             )
-            found.extend(Source(p, explicit=False) for p in files)
+            for file in files:
+                found.extend(export_sources(file, explicit=False) or [Source(file, False)])
         else:
-            found.append(Source(path, explicit=True))
+            found.extend(export_sources(path, explicit=True) or [Source(path, explicit=True)])
     return found
+
+
+def export_sources(path: Path, explicit: bool) -> list[Source]:
+    """One source `site.xml#ID` per post or page of a WordPress export, plus the file itself
+    when the export breaks after some items (its build says why); [] for any other file."""
+    if not looks_like_wxr(path) or not path.is_file():
+        return []
+    try:
+        channel = scan(path)
+    except ExporterError:  # not an export, or refused: the file's build says why
+        return [Source(path, explicit)]
+    sources = [Source(Path(f"{path}#{ref.entry}"), explicit) for ref in channel.items
+               if buildable(ref)]  # fmt: skip
+    return sources + ([Source(path, explicit)] if channel.error else [])

@@ -32,14 +32,20 @@ def code_fingerprint() -> str:
     return digest.hexdigest()
 
 
-def fingerprint(source: Path, settings: str, extra_files: list[Path]) -> str:
-    """A hash of a post's bytes, the settings that shape its outputs, and files it depends on."""
+def fingerprint(
+    source: Path, settings: str, extra_files: list[Path], own: str | None = None
+) -> str:
+    """A hash of a post's bytes (or its `own` digest, for an item of an export), the settings
+    that shape its outputs, and files it depends on."""
     digest = hashlib.sha256()
     digest.update(code_fingerprint().encode())
     digest.update(settings.encode())
     for path in [source, *extra_files]:
         digest.update(os.fsencode(path))
-        _hash_file(digest, path)
+        if path is source and own is not None:
+            digest.update(own.encode())
+        else:
+            _hash_file(digest, path)
     return digest.hexdigest()
 
 

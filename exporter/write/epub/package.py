@@ -150,6 +150,8 @@ def _add_metadata(ebook: epub.EpubBook, meta: PackageMetadata, props: list[MetaP
             ebook.add_metadata("DC", name, value)
     if meta.description:
         ebook.add_metadata("DC", "description", meta.description)
+    for subject in meta.subjects:
+        ebook.add_metadata("DC", "subject", subject)
     for prop in props:
         attrs = {"property": prop.property}
         if prop.refines:

@@ -54,6 +54,7 @@ class PackageMetadata:
     source: str | None
     description: str | None
     modified: datetime
+    subjects: tuple[str, ...] = ()  # the post's categories, then its tags
 
 
 @dataclass(frozen=True)
@@ -119,6 +120,9 @@ def package_metadata(book: Book, environ: Mapping[str, str]) -> PackageMetadata:
         source=web_url(meta.source_url or ""),
         description=xml_text(meta.description) or None,
         modified=modified_time(meta, environ),
+        subjects=tuple(
+            dict.fromkeys(t for s in (*meta.categories, *meta.tags) if (t := xml_text(s)))
+        ),
     )
 
 

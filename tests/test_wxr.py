@@ -1,0 +1,226 @@
+"""The WordPress export (WXR) reader: versions, items kept and left out, hostile files, builds."""
+
+from __future__ import annotations
+
+import resource
+import subprocess
+import sys
+import zipfile
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from exporter.check.epubcheck import EpubcheckResult
+from exporter.errors import NotAPost, PostError
+from exporter.read.post import read_post
+from exporter.read.wxr_items import read_item, site_facts
+from exporter.run.settings import discover
+from tests import wxr_samples as wxr
+
+SPLIT = "<p>Half of ]]]]><![CDATA[> a marker, and the rest of the ferry story to read.</p>"
+THUMB = (
+    "<wp:postmeta><wp:meta_key>_thumbnail_id</wp:meta_key>"
+    "<wp:meta_value>90</wp:meta_value></wp:postmeta>"
+)
+ATTACHMENT = wxr.item(
+    90,
+    "ferry.jpg",
+    post_type="attachment",
+    status="inherit",
+    extra="<wp:attachment_url>https://river.example/wp-content/uploads/2012/04/ferry.jpg"
+    "</wp:attachment_url><wp:postmeta><wp:meta_key>_wp_attached_file</wp:meta_key>"
+    "<wp:meta_value>2012/04/ferry.jpg</wp:meta_value></wp:postmeta>",
+)
+TERMS = (
+    '<category domain="category" nicename="boats"><![CDATA[Boats]]></category>'
+    '<category domain="category" nicename="travel"><![CDATA[Travel &amp; Trips]]></category>'
+    '<category domain="post_tag" nicename="spring"><![CDATA[spring]]></category>'
+)
+
+
+def _write(tmp_path: Path, text: str, encoding: str = "utf-8", name: str = "site.xml") -> Path:
+    path = tmp_path / name
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+@pytest.mark.parametrize("version", ["1.0", "1.1", "1.2"])
+def test_every_version_reads_posts_and_pages_only(tmp_path: Path, version: str) -> None:
+    text = wxr.export(
+        wxr.item(1, categories=TERMS, extra=THUMB),
+        wxr.item(2, "About", post_type="page"),
+        wxr.item(3, "Menu", post_type="nav_menu_item"),
+        ATTACHMENT,
+        wxr.item(4, "Secret", status="private"),
+        wxr.item(5, "Locked", password="pw"),
+        wxr.item(6, "Later", status="draft"),
+        version=version,
+    )
+    path = _write(tmp_path, text)
+    sources = [s.path.name for s in discover([path])]
+    assert sources == ["site.xml#1", "site.xml#2", "site.xml#6"]
+    post = read_post(tmp_path / "site.xml#1")
+    assert post.meta.title == "The Ferry"
+    assert post.meta.author == ("ann" if version == "1.0" else "Ann Ferry")
+    assert post.meta.date == datetime(2012, 4, 2, 10, 0)  # GMT
+    assert post.meta.slug == "post-1"
+    assert post.meta.source_url == "https://river.example/post-1/"
+    assert post.meta.description == "A ferry story."
+    assert post.meta.language == "en-GB"
+    assert post.meta.featured_image.endswith("/uploads/2012/04/ferry.jpg")
+    assert post.meta.categories == ("Boats", "Travel & Trips")
+    assert post.meta.tags == ("spring",)
+    assert post.published and post.post_type == "post" and post.post_id == "1"
+    assert "ferry waited" in post.body
+    assert read_post(tmp_path / "site.xml#2").post_type == "page"
+    assert not read_post(tmp_path / "site.xml#6").published
+    with pytest.raises(PostError, match="never built"):
+        read_item(path, "4")
+    facts = site_facts(path)
+    assert (facts.title, facts.language, facts.base_url) == (
+        "River Notes", "en-GB", "https://river.example",
+    )  # fmt: skip
+
+
+def test_cdata_split_and_percent_encoded_slug(tmp_path: Path) -> None:
+    path = _write(tmp_path, wxr.export(wxr.item(7, body=SPLIT, name="l%C3%A6ring")))
+    post = read_item(path, "7")
+    assert "Half of ]]> a marker" in post.body
+    assert post.meta.slug == "laering"
+    assert post.body_line == 21  # the content:encoded line in the file
+
+
+def test_latin1_export(tmp_path: Path) -> None:
+    text = wxr.export(wxr.item(8, "Café à la rivière", body="<p>Déjà vu au café, encore.</p>"),
+                      encoding="ISO-8859-1")  # fmt: skip
+    path = _write(tmp_path, text, "latin-1")
+    post = read_item(path, "8")
+    assert post.meta.title == "Café à la rivière"
+    assert "Déjà vu" in post.body
+
+
+def test_external_entity_and_bomb_are_refused(tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP SECRET")
+    head = wxr.header()
+    external = (
+        head.replace("<rss", f'<!DOCTYPE rss [<!ENTITY leak SYSTEM "file://{secret}">]>\n<rss', 1)
+        + wxr.item(1, body="&leak;").replace("<![CDATA[&leak;]]>", "&leak;")
+        + wxr.FOOTER
+    )
+    bomb_dtd = "".join(f'<!ENTITY l{i} "{f"&l{i - 1};" * 10 if i else "lol"}">' for i in range(10))
+    bomb = head.replace("<rss", f"<!DOCTYPE rss [{bomb_dtd}]>\n<rss", 1) + wxr.FOOTER
+    for name, text in (("leak.xml", external), ("bomb.xml", bomb)):
+        path = _write(tmp_path, text, name=name)
+        (source,) = discover([path])
+        assert source.path == path
+        with pytest.raises(PostError, match=rf"{name}:2: the file declares an entity") as caught:
+            read_post(path)
+        assert "SECRET" not in str(caught.value)
+
+
+def test_truncated_export_keeps_earlier_items(tmp_path: Path) -> None:
+    text = wxr.export(wxr.item(1), wxr.item(2))
+    path = _write(tmp_path, text[: text.index("<item>", text.index("<item>") + 1) + 40])
+    sources = [s.path.name for s in discover([path])]
+    assert sources == ["site.xml#1", "site.xml"]
+    assert read_post(tmp_path / "site.xml#1").meta.title == "The Ferry"
+    with pytest.raises(PostError, match=r"site.xml:\d+: not well-formed XML"):
+        read_post(path)
+
+
+def test_not_an_export(tmp_path: Path) -> None:
+    path = _write(tmp_path, "<?xml version='1.0'?><urlset></urlset>", name="sitemap.xml")
+    with pytest.raises(NotAPost, match=r"sitemap.xml:1: not a WordPress export \(WXR\)"):
+        read_post(path)
+    assert discover([tmp_path]) == []  # a folder's other XML files are not posts
+
+
+def test_build_one_item_fails_alone(
+    tmp_path: Path, epubcheck: Callable[[Path], EpubcheckResult]
+) -> None:
+    from exporter.run.pipeline import Settings, run
+
+    bad = wxr.item(2, "Broken").replace("2012-04-02 10:00:00", "2012-13-45 99:00:00")
+    path = _write(tmp_path, wxr.export(wxr.item(1, categories=TERMS), bad))
+    out = tmp_path / "out"
+    settings = Settings(out_dir=out, narrate=False)
+    report = run([path], settings)
+    lines = {r.source.name: (r.status, r.reason) for r in report.results}
+    assert lines["site.xml#1"][0] == "built"
+    assert lines["site.xml#2"][0] == "failed"
+    assert "site.xml#2" in lines["site.xml#2"][1] and "post_date" in lines["site.xml#2"][1]
+    with zipfile.ZipFile(out / "post-1.epub") as book:
+        opf = book.read("EPUB/content.opf").decode()
+    assert "<dc:subject>Boats</dc:subject>" in opf and "<dc:subject>spring</dc:subject>" in opf
+    checked = epubcheck(out / "post-1.epub")
+    assert checked.clean, checked.errors + checked.warnings
+    again = run([path], settings)
+    assert {r.source.name: r.status for r in again.results}["site.xml#1"] == "unchanged"
+    path.write_text(wxr.export(wxr.item(1, categories=TERMS), wxr.item(2, "Fixed")))
+    third = run([path], settings)
+    statuses = {r.source.name: r.status for r in third.results}
+    assert statuses == {"site.xml#1": "unchanged", "site.xml#2": "built"}
+
+
+LARGE = """
+import resource, sys
+from pathlib import Path
+from exporter.run.pipeline import Settings, run
+from tests import wxr_samples as wxr
+tmp = Path(sys.argv[1])
+items = [wxr.item(i, f"Post number {i}") for i in range(1, 2001)]
+(tmp / "big.xml").write_text(wxr.export(*items))
+report = run([tmp / "big.xml"], Settings(out_dir=tmp / "out", narrate=False, read_along=False))
+print(sum(r.status == "built" for r in report.results))
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+
+@pytest.mark.slow
+def test_large_export_builds_in_bounded_memory(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", LARGE, str(tmp_path)], capture_output=True, text=True, check=True
+    )
+    built, peak_kib = (int(n) for n in done.stdout.split()[-2:])
+    assert built == 2000
+    assert peak_kib < 400 * 1024, peak_kib
+    assert resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss < 400 * 1024
+
+
+DATA = Path(__file__).parent / "data"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("folder", ["jekyll", "hugo"])
+def test_jekyll_and_hugo_folders_build(
+    tmp_path: Path, folder: str, epubcheck: Callable[[Path], EpubcheckResult]
+) -> None:
+    from exporter.run.pipeline import Settings, run
+
+    out = tmp_path / "out"
+    narrate = folder == "hugo"  # one small post with audio
+    settings = Settings(out_dir=out, narrate=narrate, audio_formats=("mp3",), read_along=narrate)
+    report = run([DATA / folder], settings)
+    statuses = sorted((r.source.name, r.status) for r in report.results)
+    expected = {
+        "jekyll": [
+            ("2012-04-02-the-ferry.md", "built"),
+            ("2012-05-01-unpublished.html", "skipped"),
+        ],
+        "hugo": [("draft.md", "skipped"), ("ferry-crossing.md", "built")],
+    }[folder]
+    assert statuses == expected, report.problems
+    slug = {"jekyll": "the-ferry", "hugo": "crossing-at-dawn"}[folder]
+    checked = epubcheck(out / f"{slug}.epub")
+    assert checked.clean, checked.errors + checked.warnings
+    with zipfile.ZipFile(out / f"{slug}.epub") as book:
+        opf = book.read("EPUB/content.opf").decode()
+    assert ("<dc:subject>boats</dc:subject>" if folder == "jekyll" else
+            "<dc:subject>morning</dc:subject>") in opf  # fmt: skip
+    if narrate:
+        assert (out / f"{slug}.mp3").stat().st_size > 1000
+        checked = epubcheck(out / f"{slug}.read-along.epub")
+        assert checked.clean, checked.errors + checked.warnings
