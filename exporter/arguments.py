@@ -131,6 +131,12 @@ def build_parser() -> argparse.ArgumentParser:
         "(with narration: its audiobook and read-along book too)",
     )
     build.add_argument(
+        "--anthology-by",
+        choices=("year", "category"),
+        default="year",
+        help="group the anthology's posts by year (the default) or by each post's first category",
+    )
+    build.add_argument(
         "--base-url",
         type=_base_url,
         metavar="URL",

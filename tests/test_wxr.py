@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import resource
 import subprocess
 import sys
 import zipfile
@@ -11,11 +10,13 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from exporter.check.epubcheck import EpubcheckResult
 from exporter.errors import NotAPost, PostError
 from exporter.read.post import read_post
 from exporter.read.wxr_items import read_item, site_facts
+from exporter.run.load import site_config
 from exporter.run.settings import discover
 from tests import wxr_samples as wxr
 
@@ -68,7 +69,8 @@ def test_every_version_reads_posts_and_pages_only(tmp_path: Path, version: str) 
     assert post.meta.slug == "post-1"
     assert post.meta.source_url == "https://river.example/post-1/"
     assert post.meta.description == "A ferry story."
-    assert post.meta.language == "en-GB"
+    assert post.meta.language == ""  # the item says nothing: the channel's is the site default
+    assert site_config(tmp_path / "site.xml#1").language == "en-GB"
     assert post.meta.featured_image.endswith("/uploads/2012/04/ferry.jpg")
     assert post.meta.categories == ("Boats", "Travel & Trips")
     assert post.meta.tags == ("spring",)
@@ -165,29 +167,90 @@ def test_build_one_item_fails_alone(
     assert statuses == {"site.xml#1": "unchanged", "site.xml#2": "built"}
 
 
+def test_the_channel_names_the_site_and_the_anthology_groups_by_category(
+    tmp_path: Path, epubcheck: Callable[[Path], EpubcheckResult]
+) -> None:
+    from exporter.run.pipeline import Settings, run
+
+    folder = tmp_path / "blog"
+    folder.mkdir()
+    rowing = '<category domain="category" nicename="rowing"><![CDATA[Rowing]]></category>'
+    path = _write(folder, wxr.export(
+        wxr.item(1, "The Ferry", categories=TERMS, extra=THUMB),
+        wxr.item(2, "Oars", categories=rowing, extra=THUMB),
+        wxr.item(3, "Loose Ends"),
+        ATTACHMENT,
+    ))  # fmt: skip
+    uploads = tmp_path / "uploads" / "2012" / "04"  # a copy of wp-content/uploads
+    uploads.mkdir(parents=True)
+    Image.new("RGB", (64, 48), (200, 30, 30)).save(uploads / "ferry.jpg")
+    out = tmp_path / "out"
+    settings = Settings(
+        out_dir=out, narrate=False, anthology="River Book", anthology_by="category",
+        images_dir=tmp_path / "uploads",
+    )  # fmt: skip
+    report = run([folder], settings)
+    assert {r.status for r in report.results} == {"built"}, report.problems
+    assert not [w for r in report.results for w in r.warnings if "featured image" in w]
+    index = (out / "index.html").read_text()
+    assert "<title>River Notes" in index and "Notes from the river" in index
+    feed = (out / "feed.xml").read_text()
+    assert "<title>River Notes</title>" in feed  # (items only for narrated books)
+    with zipfile.ZipFile(out / "post-1.epub") as book:
+        assert "<dc:language>en-GB</dc:language>" in book.read("EPUB/content.opf").decode()
+    anthology = out / "river-book.epub"
+    checked = epubcheck(anthology)
+    assert checked.clean, checked.errors + checked.warnings
+    with zipfile.ZipFile(anthology) as book:
+        nav = book.read("EPUB/nav.xhtml").decode()
+    groups = [nav.index(name) for name in (">Boats<", ">Rowing<", ">Uncategorized<")]
+    assert groups == sorted(groups)
+    assert nav.index(">The Ferry<") < nav.index(">Rowing<") < nav.index(">Oars<")
+    # the site's own settings beat the channel's words
+    (folder / "exporter.yaml").write_text("language: nb\nsite:\n  title: Elvebloggen\n")
+    (tmp_path / "elsewhere").mkdir()
+    again = run([folder], Settings(out_dir=out, narrate=False, images_dir=tmp_path / "elsewhere"))
+    missing = [w for r in again.results for w in r.warnings if "featured image" in w]
+    assert len(missing) == 2 and "uploads/2012/04/ferry.jpg is not in" in missing[0]
+    assert "<title>Elvebloggen" in (out / "index.html").read_text()
+    with zipfile.ZipFile(out / "post-1.epub") as book:
+        assert "<dc:language>nb</dc:language>" in book.read("EPUB/content.opf").decode()
+    del path
+
+
 LARGE = """
 import resource, sys
 from pathlib import Path
+from exporter.read.wxr import scan
 from exporter.run.pipeline import Settings, run
 from tests import wxr_samples as wxr
 tmp = Path(sys.argv[1])
-items = [wxr.item(i, f"Post number {i}") for i in range(1, 2001)]
+with (tmp / "huge.xml").open("w") as file:
+    file.write(wxr.header())
+    for i in range(1, 20001):
+        file.write(wxr.item(i, f"Post number {i}"))
+    file.write(wxr.FOOTER)
+print(len(scan(tmp / "huge.xml").items))
+scanned = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+items = [wxr.item(i, f"Post number {i}") for i in range(1, 151)]
 (tmp / "big.xml").write_text(wxr.export(*items))
 report = run([tmp / "big.xml"], Settings(out_dir=tmp / "out", narrate=False, read_along=False))
 print(sum(r.status == "built" for r in report.results))
-print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+print(scanned, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 """
 
 
 @pytest.mark.slow
-def test_large_export_builds_in_bounded_memory(tmp_path: Path) -> None:
+def test_large_export_scans_and_builds_in_bounded_memory(tmp_path: Path) -> None:
+    # A 20,000-item (14 MiB) export is scanned, and a 150-item one built, in one process far
+    # below the 400 MiB bound; benchmarks/wxr.py builds the 2,000 items the issue names (74 MiB).
     done = subprocess.run(
         [sys.executable, "-c", LARGE, str(tmp_path)], capture_output=True, text=True, check=True
     )
-    built, peak_kib = (int(n) for n in done.stdout.split()[-2:])
-    assert built == 2000
+    found, built, scanned_kib, peak_kib = (int(n) for n in done.stdout.split()[-4:])
+    assert (found, built) == (20000, 150)
+    assert scanned_kib < 100 * 1024, scanned_kib
     assert peak_kib < 400 * 1024, peak_kib
-    assert resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss < 400 * 1024
 
 
 DATA = Path(__file__).parent / "data"

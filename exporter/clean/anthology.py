@@ -1,4 +1,4 @@
-"""Combine posts into one anthology Book: a part per post, in date order, grouped by year."""
+"""Combine posts into one anthology Book: a part per post, in date order, by year or category."""
 
 from __future__ import annotations
 
@@ -22,6 +22,8 @@ from exporter.model.book import (
 )
 
 UNDATED = "Undated"
+UNCATEGORIZED = "Uncategorized"
+GROUPINGS = ("year", "category")  # what `--anthology-by` may name
 
 
 def _retag(node: Any, prefix: str) -> Any:
@@ -70,9 +72,27 @@ def _most_common(values: Sequence[str], default: str) -> str:
     return counted.most_common(1)[0][0] if counted else default
 
 
-def make_anthology(title: str, slug: str, books: Sequence[Book]) -> Book:
-    """One Book holding every given book as a part, each opened by a chapter of its own."""
+def _group(book: Book, by: str) -> str:
+    """The group a post's part is listed under: its year, or its first category."""
+    if by == "category":
+        return book.meta.categories[0] if book.meta.categories else UNCATEGORIZED
+    return str(book.meta.date.year) if book.meta.date else UNDATED
+
+
+def _group_key(group: str) -> tuple[int, str]:
+    """Categories by name, the uncategorized posts last."""
+    return (group == UNCATEGORIZED, group.casefold())
+
+
+def make_anthology(title: str, slug: str, books: Sequence[Book], by: str = "year") -> Book:
+    """One Book holding every given book as a part, each opened by a chapter of its own.
+
+    Parts are grouped by year (date order), or by each post's first category (categories by
+    name, date order within one), so reading order and the table of contents agree.
+    """
     ordered = sorted(books, key=_sort_key)
+    if by == "category":
+        ordered.sort(key=lambda book: _group_key(_group(book, by)))  # stable: dates kept within
     chapters: list[Chapter] = []
     parts: list[Part] = []
     resources: list[Resource] = []
@@ -84,8 +104,7 @@ def make_anthology(title: str, slug: str, books: Sequence[Book]) -> Book:
         else:
             own.insert(0, Chapter(prefix, book.meta.title, (_byline(book.meta),)))
         chapters.extend(own)
-        group = str(book.meta.date.year) if book.meta.date else UNDATED
-        parts.append(Part(prefix, book.meta.title, group, tuple(c.id for c in own)))
+        parts.append(Part(prefix, book.meta.title, _group(book, by), tuple(c.id for c in own)))
         resources.extend(book.resources)
     metas = [b.meta for b in ordered]
     dates = [m.date for m in metas if m.date]

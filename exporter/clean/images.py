@@ -80,7 +80,9 @@ def find_image(images_dir: Path, path: str) -> bytes | None:
     """The bytes of a site image found in the folder, or None (never outside the folder)."""
     root = images_dir.resolve()
     name = posixpath.basename(path)
-    for candidate in dict.fromkeys([path, name, _SIZED.sub("", path), _SIZED.sub("", name)]):
+    uploaded = path.partition("wp-content/uploads/")[2]  # the folder may be a copy of uploads/
+    names = [path, uploaded, name, *(_SIZED.sub("", n) for n in (path, uploaded, name))]
+    for candidate in dict.fromkeys(n for n in names if n):
         try:
             file = (root / candidate).resolve()
             if file.is_relative_to(root) and file.is_file() and file.stat().st_size <= MAX_BYTES:

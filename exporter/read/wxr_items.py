@@ -3,15 +3,24 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
-from exporter.errors import PostError
+from exporter.errors import ExporterError, PostError
 from exporter.read.door import safe_body, safe_fields, safe_path
 from exporter.read.post import Post, clean_title, post_metadata, post_slug
-from exporter.read.wxr import Channel, Node, _thumbnail_id, buildable, item_node, scan
+from exporter.read.wxr import (
+    Channel,
+    Node,
+    _thumbnail_id,
+    buildable,
+    item_node,
+    scan,
+    split_entry,
+)
 
 _NO_DATE = ("", "0000-00-00 00:00:00")
 
@@ -30,6 +39,20 @@ def site_facts(path: Path) -> SiteFacts:
     """The channel's title, description, language and address of an export."""
     channel = scan(path)
     return SiteFacts(channel.title, channel.description, channel.language, channel.link)
+
+
+NO_FACTS = SiteFacts("", "", "", "")
+
+
+def export_facts(sources: Iterable[Path]) -> SiteFacts:
+    """The channel's words of the first export an item of these sources comes from, if any."""
+    for source in sources:
+        if (entry := split_entry(source)) is not None:
+            try:
+                return site_facts(entry[0])
+            except (ExporterError, OSError):  # the export's own build says why
+                return NO_FACTS
+    return NO_FACTS
 
 
 def item_entries(path: Path) -> list[str]:
@@ -82,9 +105,7 @@ def _fields(channel: Channel, node: Node) -> dict[str, Any]:
         "post_date": None if date in _NO_DATE else date,
         "featured_image": url,
     }
-    if channel.language:
-        fields["lang"] = channel.language
-    return fields
+    return fields  # no `lang`: the channel's language is the site's default (`export_facts`)
 
 
 def _terms(node: Node, domain: str) -> tuple[str, ...]:
@@ -96,8 +117,3 @@ def _terms(node: Node, domain: str) -> tuple[str, ...]:
         if kind == domain and name and name not in names:
             names.append(name)
     return tuple(names)
-
-
-def attached_files(path: Path) -> dict[str, str]:
-    """Each attachment's address mapped to its path under wp-content/uploads."""
-    return {url: file for url, file in scan(path).attachments.values() if url and file}

@@ -20,6 +20,7 @@ from exporter.narrate.cache import AudioCache, digest
 from exporter.read.body import prepare_body
 from exporter.read.config import SiteConfig, find_site_config, read_site_config
 from exporter.read.post import Post, read_post
+from exporter.read.wxr_items import export_facts
 from exporter.versions import installed_version
 
 FALLBACK_LANGUAGE = "en"
@@ -31,10 +32,13 @@ SAMPLES = (  # (title, how the stock text begins, what it is), casefolded, punct
 
 
 def site_config(post: Path, language: str | None = None, dates: str | None = None) -> SiteConfig:
-    """The site settings for a post: the command line's, else its folder's `exporter.yaml`."""
+    """The site settings for a post: the command line's, else its folder's `exporter.yaml`, else
+    (the language) its WordPress export's channel."""
     found = find_site_config(post)
     from_file = _read_config(found) if found else SiteConfig()
-    return SiteConfig(language or from_file.language, dates or from_file.dates)
+    return SiteConfig(
+        language or from_file.language or export_facts([post]).language, dates or from_file.dates
+    )
 
 
 @functools.lru_cache(maxsize=64)

@@ -12,6 +12,7 @@ from exporter.model.book import Metadata
 from exporter.narrate.cache import AudioCache, default_cache_dir
 from exporter.read.config import find_site_config
 from exporter.read.site_settings import SiteSettings, read_site_settings, settings_path
+from exporter.read.wxr_items import export_facts
 from exporter.run.executors import executor_for
 from exporter.run.lock import check_out_dir, holding
 from exporter.run.names import name_sources
@@ -103,9 +104,12 @@ def _run(paths: Iterable[Path], settings: Settings, reporter: Reporter) -> Repor
     site_settings = read_site_settings(settings_path(paths))
     metas: list[Metadata] = []
     sources = name_sources(_discover(paths, report), settings, metas)
+    channel = export_facts(source.path for source in sources)
     identity = site_identity(
-        [meta.source_url for meta in metas], [meta.author for meta in metas], site_settings
-    )
+        [meta.source_url for meta in metas], [meta.author for meta in metas], site_settings,
+        channel_title=channel.title, channel_description=channel.description,
+        language=channel.language,
+    )  # fmt: skip
     settings = dataclasses.replace(settings, site_title=identity.title)
     results: dict[Path, PostResult] = {}
     todo: list[Source] = []
@@ -263,7 +267,7 @@ def _anthology(
     key = f"anthology:{title}"
     stamp = fingerprint(
         Path(title),
-        json.dumps([slug, [post_fingerprint(m, settings) for m in members]]),
+        json.dumps([slug, settings.anthology_by, [post_fingerprint(m, settings) for m in members]]),
         [],
     )
     earlier = None if settings.force else state.unchanged(key, stamp)

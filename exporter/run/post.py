@@ -253,7 +253,7 @@ def _build_anthology(
         books = [book for path in posts if (book := _member(path, settings)) is not None]
         if not books:
             return PostResult(label, "failed", f"{label}: none of its posts could be read")
-        book = make_anthology(title, slug, books)
+        book = make_anthology(title, slug, books, settings.anthology_by)
         names = Outputs(ctx.settings.out_dir, slug)
         book = with_cover(book, None, names.cover)
         ctx.reporter.stage(slug, "writing the anthology EPUB", 1)

@@ -31,6 +31,7 @@ class Settings:
     posts_only: bool = False
     force: bool = False
     anthology: str | None = None
+    anthology_by: str = "year"  # how the anthology groups its parts: year or category
     images_dir: Path | None = None
     strict: bool = False
     language: str | None = None
