@@ -17,7 +17,7 @@ from exporter.check.fidelity import check_book, check_speech
 from exporter.errors import PostError
 from exporter.model.book import Book
 from exporter.model.dump import dump_book
-from exporter.model.text import word_count
+from exporter.model.text import book_texts, word_count
 from exporter.narrate.script import speech_script
 from exporter.read.post import read_post
 from exporter.run.load import book_from_post
@@ -197,3 +197,14 @@ def test_a_one_megabyte_post_builds_in_linear_time(tmp_path: Path) -> None:
         assert check_book(post.body, book).ok
     assert seconds[1] < 60
     assert seconds[1] < 8 * max(seconds[0], 0.25)
+
+
+@pytest.mark.parametrize("body", ["<![", "one <![ two", "<p>a <![<b>b</b></p>", "<![ 1 ]>text"])
+def test_a_nameless_marked_section_is_kept_as_text(tmp_path: Path, body: str) -> None:
+    """`<![` before a non-name (html.parser asserts on it) stays as its text, the rest survives."""
+    path = tmp_path / "section.md"
+    path.write_text(f"---\npost_title: Sections\n---\n{body} and the words after it")
+    book = _build(path)
+    assert book is not None
+    _everything(book)
+    assert "<![" in " ".join(book_texts(book)) and "words after it" in " ".join(book_texts(book))

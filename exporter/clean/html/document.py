@@ -8,6 +8,8 @@ elements (tables, images, footnote marks) live in `clean.elements`. This package
 
 from __future__ import annotations
 
+import re
+
 from bs4 import BeautifulSoup
 from bs4.element import NavigableString
 
@@ -21,6 +23,11 @@ from exporter.read.addresses import script_embed
 from exporter.read.body import prepare_body
 
 
+# `<![` not followed by a name (`<![ x`, `<![<`): html.parser (3.11) asserts on it and bs4
+# rejects the whole body; browsers read it as a bogus comment. Kept as the text it is.
+_NAMELESS_SECTION = re.compile(r"<!\[(?![A-Za-z])")
+
+
 def clean_body(body: str, book_title: str) -> tuple[Chapter, ...]:
     """Turn a post body (as WordPress stores it) into chapters; may return no chapters."""
     return clean_html(prepare_body(body).html, book_title)
@@ -28,7 +35,7 @@ def clean_body(body: str, book_title: str) -> tuple[Chapter, ...]:
 
 def clean_html(html: str, book_title: str) -> tuple[Chapter, ...]:
     """Turn prepared HTML (see `prepare`) into chapters with their footnotes."""
-    soup = BeautifulSoup(html, "html.parser")
+    soup = BeautifulSoup(_NAMELESS_SECTION.sub("&lt;![", html), "html.parser")
     for script in soup.find_all("script", src=True):  # a gist or widget: kept as its link
         embed = script_embed(str(script.get("src") or ""))
         if embed is not None:
