@@ -177,6 +177,12 @@ def build_parser() -> argparse.ArgumentParser:
         "'none' writes no audiobook but still narrates the read-along EPUB",
     )
     audio.add_argument(
+        "--chapter-files",
+        action="store_true",
+        help="also write one MP3 per chapter, named and tagged in order, in a zip "
+        "(SLUG.chapters.zip: the files audiobook distributors ask for)",
+    )
+    audio.add_argument(
         "--read-along",
         action=argparse.BooleanOptionalAction,
         default=True,

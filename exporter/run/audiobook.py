@@ -22,7 +22,12 @@ from exporter.narrate.timeline import Timeline, build_timeline
 from exporter.run.settings import Settings
 from exporter.write.audio.assemble import AudioTags, ChapterMark, assemble_audiobook, decode_pcm
 from exporter.write.audio.common import Cover, failures
-from exporter.write.audio.segments import EarlyEncoder, encode_missing, segment_jobs
+from exporter.write.audio.segments import (
+    EarlyEncoder,
+    encode_missing,
+    segment_jobs,
+    segment_pcm,
+)
 from exporter.write.epub.pages import chapter_file_name
 from exporter.write.epub.plan import MediaOverlayDoc
 from exporter.write.epub.smil import chapter_overlay, smil_document
@@ -174,12 +179,7 @@ def write_audiobooks(
     Segments the cache lacks are encoded first (with jobs > 1, in worker processes too).
     """
     timeline = narrated.timeline
-    chapters = tuple(
-        ChapterMark(title, start)
-        for title, start in zip(
-            narrated.script.chapter_titles, timeline.chapter_starts, strict=True
-        )
-    )
+    chapters = _chapter_marks(narrated)
     if not timeline.segments:
         raise AudioError("there is no audio to encode")
     formats = list(dict.fromkeys(fmt for fmt, _ in targets))
@@ -191,6 +191,34 @@ def write_audiobooks(
             total_samples=timeline.total, chapters=chapters, tags=tags,
         )  # fmt: skip
     return [path for _, path in targets]
+
+
+def write_chapter_zip(book: Book, narrated: Narrated, cache: AudioCache, target: Path) -> Path:
+    """Write the zip of one MP3 per chapter, cut from the same leveled PCM as the audiobooks."""
+    from dataclasses import replace
+
+    from exporter.write.audio.chapter_files import write_chapter_files
+
+    timeline = narrated.timeline
+    jobs = segment_jobs(
+        timeline, narrated.keys, cache, "mp3", gain_db=narrated.gain_db, ceiling=narrated.ceiling
+    )
+    whole = [replace(job, fed=job.extent) if job.extent is not None else job for job in jobs]
+    return write_chapter_files(
+        target,
+        (chunk for job in whole for chunk in segment_pcm(cache, job)),
+        sample_rate=timeline.sample_rate,
+        total_samples=timeline.total,
+        chapters=_chapter_marks(narrated),
+        tags=audio_tags(book),
+    )
+
+
+def _chapter_marks(narrated: Narrated) -> tuple[ChapterMark, ...]:
+    """The narration's chapters: each title at its first sample."""
+    starts = narrated.timeline.chapter_starts
+    titles = narrated.script.chapter_titles
+    return tuple(ChapterMark(title, start) for title, start in zip(titles, starts, strict=True))
 
 
 def measure_audiobook(path: Path, target_lufs: float, cache: AudioCache) -> levels.Loudness:

@@ -36,6 +36,7 @@ def post_fingerprint(path: Path, settings: Settings, slug: str = "") -> str:
     fields: list[object] = [
         settings.narrate,
         settings.audio_formats,
+        settings.chapter_files,
         settings.read_along,
         settings.voice,
         settings.rate,

@@ -86,6 +86,7 @@ def _narrate(book: Book, lexicon_from: Path, ctx: BuildContext, result: PostResu
         narrate_book,
         read_along_overlays,
         write_audiobooks,
+        write_chapter_zip,
         write_transcript,
     )
 
@@ -121,6 +122,12 @@ def _narrate(book: Book, lexicon_from: Path, ctx: BuildContext, result: PostResu
             for fmt, path in targets:
                 label = "read-along mp3" if path == scratch else fmt
                 result.loudness[label] = measure_audiobook(path, settings.loudness, ctx.cache)
+        if settings.chapter_files:
+            ctx.reporter.stage(slug, "encoding one MP3 per chapter", 1)
+            result.outputs.append(
+                write_chapter_zip(book, narrated, ctx.cache, names.chapter_files)
+            )
+            ctx.reporter.advance(1)
         result.outputs.append(write_transcript(book, narrated, names.transcript))
         if settings.read_along:
             mp3 = next(path for fmt, path in targets if fmt == "mp3")

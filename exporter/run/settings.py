@@ -19,6 +19,7 @@ class Settings:
     out_dir: Path = Path("output")
     narrate: bool = True
     audio_formats: tuple[str, ...] = ("m4b", "mp3")
+    chapter_files: bool = False  # also a zip of one MP3 per chapter, for distributors
     read_along: bool = True
     engine: str = "espeak"
     voice: str | None = None

@@ -59,6 +59,11 @@ class Outputs:
         return self._named(".chapters.json")
 
     @property
+    def chapter_files(self) -> Path:
+        """The zip of one MP3 per chapter, in order (`--chapter-files`)."""
+        return self._named(".chapters.zip")
+
+    @property
     def narration_scratch(self) -> Path:
         """A hidden MP3 the read-along needs when no mp3 audiobook is asked for; removed after."""
         return self.out_dir / f".{self.slug}.narration.mp3.part"
@@ -67,7 +72,7 @@ class Outputs:
         """The names of every file this book could write, for clash checks."""
         audio = map(self.audiobook, AUDIO_FORMATS)
         paths = (self.epub, self.read_along, self.transcript, self.cover, *audio)
-        paths += (self.page, self.chapters)
+        paths += (self.page, self.chapters, self.chapter_files)
         return tuple(p.name for p in paths)
 
 

@@ -22,7 +22,6 @@ from exporter.model.book import Chapter
 from exporter.read.addresses import script_embed
 from exporter.read.body import prepare_body
 
-
 # `<![` not followed by a name (`<![ x`, `<![<`): html.parser (3.11) asserts on it and bs4
 # rejects the whole body; browsers read it as a bogus comment. Kept as the text it is.
 _NAMELESS_SECTION = re.compile(r"<!\[(?![A-Za-z])")

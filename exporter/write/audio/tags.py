@@ -63,6 +63,22 @@ def write_id3(target: Path, spans: list[tuple[str, int, int]], rate: int, tags: 
     _order_chapter_frames(target)
 
 
+def write_track_id3(target: Path, tags: AudioTags, title: str, track: int, total: int) -> None:
+    """Tag one chapter's MP3: its title, the book as album, the author, track `n/N`, cover."""
+    id3 = _id3.ID3()
+    texts = {"TIT2": title or tags.title, "TPE1": tags.artist, "TALB": tags.title}
+    texts |= {"TRCK": f"{track}/{total}", "TCON": "Audiobook", "TDRC": tags.date or ""}
+    texts |= {"TLAN": language_code(tags.language) or ""}
+    for frame_id, value in texts.items():
+        if value:
+            id3.add(getattr(_id3, frame_id)(encoding=3, text=[value]))
+    if tags.cover is not None:
+        id3.add(
+            _id3.APIC(encoding=3, mime=tags.cover.mime, type=3, desc="Cover", data=tags.cover.data)
+        )
+    id3.save(str(target), v2_version=3)
+
+
 def _order_chapter_frames(target: Path) -> None:
     """Put CHAP frames in time order: mutagen sorts frames by size, FFmpeg reads them in order."""
     with open(target, "r+b") as f:

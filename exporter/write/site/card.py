@@ -21,12 +21,13 @@ MEDIA_TYPES = {
     "read-along": "application/epub+zip",
     "m4b": "audio/mp4",
     "mp3": "audio/mpeg",
+    "chapters": "application/zip",
 }
 
 
 @dataclass(frozen=True)
 class Download:
-    """One file a reader can download: its kind (epub, read-along, m4b, mp3), name and size."""
+    """A file a reader can download: its kind (epub, read-along, m4b, mp3, chapters), name, size."""
 
     kind: str
     name: str
@@ -117,6 +118,7 @@ def make_card(
         outputs.read_along: "read-along",
         outputs.audiobook("m4b"): "m4b",
         outputs.audiobook("mp3"): "mp3",
+        outputs.chapter_files: "chapters",
     }
     written = set(files)
     downloads = tuple(

@@ -21,6 +21,7 @@ class SiteLabels:
     read_along: str
     m4b: str
     mp3: str
+    chapter_files: str
     transcript: str
     feed: str
     all_books: str
@@ -52,7 +53,8 @@ class SiteLabels:
 
     def download(self, kind: str) -> str:
         """The label of a download of one kind."""
-        names = {"epub": self.epub, "read-along": self.read_along, "m4b": self.m4b}
+        names = {"epub": self.epub, "read-along": self.read_along, "m4b": self.m4b,
+                 "chapters": self.chapter_files}  # fmt: skip
         return names.get(kind, self.mp3)
 
     def date(self, iso: str) -> str:
