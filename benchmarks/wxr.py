@@ -21,22 +21,28 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 BUILD = """
-import resource, sys
+import sys
 from pathlib import Path
+def peak():  # VmHWM: unlike ru_maxrss, not inherited from the parent across exec
+    status = Path("/proc/self/status").read_text()
+    return int(next(l.split()[1] for l in status.splitlines() if l.startswith("VmHWM:")))
 from exporter.run.pipeline import Settings, run
 tmp = Path(sys.argv[1])
 report = run([tmp / "big.xml"], Settings(out_dir=tmp / "out", narrate=False, read_along=False))
 print(sum(r.status == "built" for r in report.results))
-print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+print(peak())
 """
 
 SCAN = """
-import resource, sys
+import sys
 from pathlib import Path
+def peak():  # VmHWM: unlike ru_maxrss, not inherited from the parent across exec
+    status = Path("/proc/self/status").read_text()
+    return int(next(l.split()[1] for l in status.splitlines() if l.startswith("VmHWM:")))
 from exporter.read.wxr import scan
 channel = scan(Path(sys.argv[1]) / "huge.xml")
 print(len(channel.items))
-print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+print(peak())
 """
 
 
