@@ -110,9 +110,3 @@ def test_markup_in_title_author_and_excerpt_is_text_once(tmp_path: Path) -> None
     assert any("not in the podcast feed (no audio)" in n for n in notes)
     assert any("--base-url" in n for n in notes)
 
-
-def test_feed_items_carry_their_categories_and_tags_once() -> None:
-    card = _card(categories=("Boats", "Travel & Trips"), tags=("spring", "Boats"))
-    parsed = feedparser.parse(feed_xml([card], SiteSettings(), "https://example.org/books/"))
-    (entry,) = parsed.entries
-    assert [t["term"] for t in entry.tags] == ["Boats", "Travel & Trips", "spring"]
