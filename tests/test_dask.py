@@ -16,6 +16,7 @@ import pytest
 
 from exporter.cli import main
 from exporter.run import executors
+from exporter.write.site.templates import STATIC_FILES
 
 distributed = pytest.importorskip("distributed")
 
@@ -81,8 +82,9 @@ def test_dask_build_is_identical_to_a_local_build(
     assert [p["sentences_synthesized"] for p in posts] == [0, 0, 0]
     assert [p["sentences_reused"] for p in posts] == [12, 12, 12]
     built = _outputs(dask)
-    # EPUB, cover, m4b, mp3, VTT, read-along EPUB, page and chapters of each post; the site's 4
-    assert len(built) == 3 * 8 + 4
+    # EPUB, cover, m4b, mp3, VTT, read-along EPUB, page and chapters of each post; the site's
+    # index and feed and its static files
+    assert len(built) == 3 * 8 + 2 + len(STATIC_FILES)
     epubs = {name for name in built if name.endswith(".epub") and "read-along" not in name}
     assert {name: built[name] for name in epubs} == {n: _outputs(local)[n] for n in epubs}
     again = tmp_path / "again"
