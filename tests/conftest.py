@@ -83,7 +83,8 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
     with (root / "lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not (root / "done").exists():
-            args = ["build", str(SEED), "-o", str(result.out), "--cache", str(result.cache)]
+            args = ["build", "--engine=espeak",
+                str(SEED), "-o", str(result.out), "--cache", str(result.cache)]
             assert main([*args, "--jobs", "2"]) == 0
             (root / "done").touch()
     return result

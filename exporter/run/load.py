@@ -34,7 +34,7 @@ def site_config(post: Path, language: str | None = None, dates: str | None = Non
     """The site settings for a post: the command line's, else its folder's `exporter.yaml`."""
     found = find_site_config(post)
     from_file = _read_config(found) if found else SiteConfig()
-    return SiteConfig(language or from_file.language, dates or from_file.dates)
+    return SiteConfig(language or from_file.language, dates or from_file.dates, from_file.voices)
 
 
 @functools.lru_cache(maxsize=64)

@@ -47,9 +47,11 @@ def post_fingerprint(path: Path, settings: Settings, slug: str = "") -> str:
         settings.base_url or "",  # the page's preview addresses
         settings.site_title,  # the page's header
     ]
-    if settings.engine != "espeak":
+    if settings.engine != "espeak":  # an eSpeak NG build keeps the fingerprint it had
         versions = [installed_version(name) for name in ("piper-tts", "onnxruntime")]
         fields.append([settings.engine, *versions])
+    if settings.voice_dirs:
+        fields.append([str(folder) for folder in settings.voice_dirs])
     shape = json.dumps(fields, sort_keys=True)
     config = find_site_config(path)
     extra = lexicon_files(path, settings) if settings.narrate else []
@@ -65,11 +67,16 @@ def _own_digest(path: Path) -> str | None:
 
 
 def check_narration(settings: Settings) -> str:
-    """'' when the speech engine, voice and rate work; else the one-line reason they don't."""
-    from exporter.narrate.engines import open_engine
+    """'' when the speech engine, voice and rate work; else the one-line reason they don't.
 
+    With the default engine only eSpeak NG (every post's fallback) is checked here: a post
+    whose Piper voice cannot be opened fails on its own."""
+    from exporter.narrate.engines import AUTO, DEFAULT_ENGINE, open_engine
+
+    engine = DEFAULT_ENGINE if settings.engine == AUTO else settings.engine
+    voice = None if settings.engine == AUTO else settings.voice
     try:
-        open_engine(settings.engine, settings.voice, settings.rate)
+        open_engine(engine, voice, settings.rate)
     except NarrationError as exc:
         return str(exc)
     return ""

@@ -20,8 +20,9 @@ class Settings:
     narrate: bool = True
     audio_formats: tuple[str, ...] = ("m4b", "mp3")
     read_along: bool = True
-    engine: str = "espeak"
+    engine: str = "auto"  # Piper where the post's language has a voice, else eSpeak NG
     voice: str | None = None
+    voice_dirs: tuple[Path, ...] = ()  # folders of Piper voices (--voices), searched first
     rate: int | None = None
     lexicons: tuple[Path, ...] = ()
     cache_dir: Path | None = None
