@@ -29,6 +29,7 @@ def _settings(args: argparse.Namespace) -> Settings:
         **{
             **given,
             "lexicons": tuple(args.lexicons),
+            "voice_dirs": tuple(args.voice_dirs),
             "cache_dir": None if cache is None or is_url(cache) else Path(cache),
             "cache_url": cache if cache is not None and is_url(cache) else None,
             "language": normalize_tag(args.language) if args.language else None,
