@@ -28,7 +28,7 @@ from .conftest import Built
 from .test_read_along import clock
 
 piper_tts = pytest.importorskip(
-    "piper", reason="Piper is not installed: reinstall exporter (pip install .) to run the Piper tests"
+    "piper", reason="Piper is not installed: reinstall exporter (pip install .)"
 )
 
 SLUG = "a-short-post"
