@@ -58,9 +58,31 @@ class Cue:
 
 
 def words(text: str) -> list[str]:
-    """Lower-cased words without punctuation (hyphens and dashes split words)."""
+    """Lower-cased words without punctuation (hyphens and dashes split words), with both
+    sides written alike where only the writing differs: dotted initialisms joined ("A.D.H.D"
+    and "ADHD" are "adhd") and numerals in words ("15th" is "fifteenth", "2012" "twenty
+    twelve"), as Whisper writes digits for what the narration says in words."""
+    text = re.sub(r"\b(?:[A-Za-z]\.)+[A-Za-z]\b\.?", lambda m: m[0].replace(".", ""), text)
     text = re.sub("[-\u2010\u2011\u2013\u2014/]", " ", text.lower().replace("\u2019", "'"))
+    text = re.sub(r"(\d)([a-z])(?<!\d(?:st|nd|rd|th))", r"\1 \2", text)
+    text = re.sub(r"\d+(?:[.,]\d+)*(?:st|nd|rd|th)?\b", _number_words, text)
     return [w.strip("'") for w in re.sub(r"[^\w\s']", " ", text).split() if w.strip("'")]
+
+
+def _number_words(match: re.Match[str]) -> str:
+    """A numeral as words: an ordinal, a year (1100 to 2099), or a cardinal."""
+    from num2words import num2words
+
+    token = match[0]
+    digits = re.sub(r"(st|nd|rd|th)$", "", token).replace(",", "")
+    try:
+        if digits != token.replace(",", ""):
+            return str(num2words(int(digits), to="ordinal"))
+        if re.fullmatch(r"1[1-9]\d\d|20\d\d", digits):
+            return str(num2words(int(digits), to="year"))
+        return str(num2words(float(digits) if "." in digits else int(digits)))
+    except (ValueError, OverflowError):
+        return token
 
 
 def edit_distance(ref: list[str], hyp: list[str]) -> int:
@@ -162,45 +184,55 @@ def main() -> None:
     parser.add_argument("--worst", type=int, default=5, help="worst cues shown per engine")
     parser.add_argument("--json", type=Path, help="also write every cue's result here")
     parser.add_argument("--rate", help="passed to exporter build as --rate")
+    parser.add_argument("--rescore", type=Path, help="score a --json file again; no ASR")
     args = parser.parse_args()
+    if args.rescore:
+        saved = json.loads(args.rescore.read_text(encoding="utf-8"))
+        found = {e: [Cue(c["start"], c["end"], c["spoken"], c["heard"]) for c in cues]
+                 for e, cues in saved.items()}  # fmt: skip
+        report(found, {}, args.worst)
+        return
     from faster_whisper import WhisperModel
 
     model = WhisperModel(str(whisper_folder()), device="cpu", compute_type="int8")
-    posts = args.post or [SEED]
     extra = ["--rate", args.rate] if args.rate else []
     results: dict[str, list[Cue]] = {}
-    print(f"{'engine':<8} {'cues':>5} {'words':>6} {'WER %':>6} {'build s':>8} {'asr s':>6}")
+    seconds: dict[str, tuple[float, float]] = {}
     for engine in args.engine or ["piper", "espeak"]:
-        cues: list[Cue] = []
-        built = transcribed = 0.0
-        for post in posts:
+        results[engine], built, transcribed = [], 0.0, 0.0
+        for post in args.post or [SEED]:
             with tempfile.TemporaryDirectory(prefix="intelligibility-") as tmp:
                 began = time.perf_counter()
                 out = build(post, engine, Path(tmp) / "out", args.cache, extra)
                 middle = time.perf_counter()
-                cues += transcribe(model, out, args.language)
-                built, transcribed = (
-                    built + middle - began,
-                    transcribed + time.perf_counter() - middle,
-                )
+                results[engine] += transcribe(model, out, args.language)
+                built += middle - began
+                transcribed += time.perf_counter() - middle
+        seconds[engine] = (built, transcribed)
+    report(results, seconds, args.worst)
+    if args.json:
+        data = {e: [{**c.__dict__, "errors": c.errors()} for c in cues]
+                for e, cues in results.items()}  # fmt: skip
+        args.json.write_text(json.dumps(data, indent=1, ensure_ascii=False), encoding="utf-8")
+
+
+def report(
+    results: dict[str, list[Cue]], seconds: dict[str, tuple[float, float]], worst: int
+) -> None:
+    """Print the WER table (with build and ASR seconds when measured) and the worst cues."""
+    print(f"{'engine':<8} {'cues':>5} {'words':>6} {'WER %':>6} {'build s':>8} {'asr s':>6}")
+    for engine, cues in results.items():
         edits, total = (sum(pair) for pair in zip(*(c.errors() for c in cues), strict=True))
-        results[engine] = cues
+        built, heard = (f"{s:.1f}" for s in seconds.get(engine, (float("nan"),) * 2))
         wer = 100 * edits / max(total, 1)
-        print(
-            f"{engine:<8} {len(cues):>5} {total:>6} {wer:>6.1f} {built:>8.1f} {transcribed:>6.1f}"
-        )
+        print(f"{engine:<8} {len(cues):>5} {total:>6} {wer:>6.1f} {built:>8} {heard:>6}")
     for engine, cues in results.items():
         print(f"\nworst cues, {engine}:")
         ranked = sorted(cues, key=lambda c: (-c.errors()[0] / max(c.errors()[1], 1), c.start))
-        for cue in ranked[: args.worst]:
+        for cue in ranked[:worst]:
             edits, total = cue.errors()
-            print(f"  {edits}/{total} @{cue.start:.1f}s  said: {cue.spoken}")
-            print(f"{'':>{len(f'  {edits}/{total} @{cue.start:.1f}s')}}  heard: {cue.heard}")
-    if args.json:
-        data = {
-            e: [{**c.__dict__, "errors": c.errors()} for c in cues] for e, cues in results.items()
-        }
-        args.json.write_text(json.dumps(data, indent=1, ensure_ascii=False), encoding="utf-8")
+            where = f"  {edits}/{total} @{cue.start:.1f}s"
+            print(f"{where}  said: {cue.spoken}\n{'':>{len(where)}}  heard: {cue.heard}")
 
 
 if __name__ == "__main__":
