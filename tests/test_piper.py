@@ -203,6 +203,25 @@ def test_voice_choice_front_matter_then_options_then_language() -> None:
         choose("festival", None, "en")
 
 
+def test_front_matter_engine_and_voice_choose_the_posts_narration(tmp_path: Path) -> None:
+    """`engine:` and `voice:` in the front matter win over the options; a bad engine is the
+    post's error, naming the file."""
+    from exporter.errors import PostError
+    from exporter.read.post import read_post
+    from exporter.run.load import load_book
+    from exporter.run.post import voice_choice
+    from exporter.run.settings import Settings
+
+    post = tmp_path / "post.md"
+    post.write_text(POST.replace("author: Ann\n", "author: Ann\nengine: eSpeak\n"), "utf-8")
+    assert read_post(post).meta.engine == "espeak"
+    choice = voice_choice(load_book(post), post, Settings(engine="piper", voice=VOICE))
+    assert choice == engines.VoiceChoice("espeak", None, "front matter")
+    post.write_text(POST.replace("author: Ann\n", "author: Ann\nengine: festival\n"), "utf-8")
+    with pytest.raises(PostError, match=r"post\.md: engine: 'festival' is not a speech engine"):
+        voice_choice(load_book(post), post, Settings())
+
+
 def test_rebuild_from_the_cache_is_byte_identical(built: Built, tmp_path: Path) -> None:
     """Piper varies between syntheses, but a rebuild reuses the cache: same bytes, nothing new."""
     source = tmp_path / "post.md"
