@@ -233,6 +233,10 @@ def test_rebuild_from_the_cache_is_byte_identical(built: Built, tmp_path: Path) 
     report = json.loads((out / "report.json").read_text())
     [post] = report["posts"]
     assert post["sentences_synthesized"] == 0 and post["sentences_reused"] >= 5
+    assert _build(source, out, built.cache) == 0  # unchanged: the report still names the voice
+    [post] = json.loads((out / "report.json").read_text())["posts"]
+    assert post["status"] == "unchanged"
+    assert post["narration"] == {"engine": "piper", "voice": VOICE, "why": "language default"}
 
 
 def test_cache_keys_name_the_engine_voice_and_version() -> None:

@@ -192,7 +192,15 @@ def _settle(source: Source, settings: Settings, state: BuildState) -> PostResult
         audio_seconds=earlier.audio_seconds,
         warnings=list(source.notes),
         card=earlier.card,
+        engine=earlier.narration[0] if earlier.narration else "",
+        voice=earlier.narration[1] if earlier.narration else "",
+        voice_reason=earlier.narration[2] if earlier.narration else "",
     )
+
+
+def _spoken(result: PostResult) -> tuple[str, ...]:
+    """What a state entry keeps of a post's narration: engine, voice and why (or nothing)."""
+    return (result.engine, result.voice, result.voice_reason) if result.engine else ()
 
 
 def _exists(path: Path) -> bool:
@@ -290,7 +298,8 @@ def _anthology(
     result = builder.build_anthology(title, slug, members, context)
     if result.status == "built":
         names = tuple(p.name for p in result.outputs)
-        state.record(key, BuiltPost(stamp, names, result.words, result.audio_seconds, result.card))
+        seconds, spoken = result.audio_seconds, _spoken(result)
+        state.record(key, BuiltPost(stamp, names, result.words, seconds, result.card, spoken))
     else:
         state.forget(key)
     return result
@@ -306,7 +315,8 @@ def _remember(state: BuildState, source: Source, result: PostResult, settings: S
     if result.status == "built":
         names = tuple(p.name for p in result.outputs)
         stamp = post_fingerprint(source.path, settings, source.slug)
-        entry = BuiltPost(stamp, names, result.words, result.audio_seconds, result.card)
+        seconds, spoken = result.audio_seconds, _spoken(result)
+        entry = BuiltPost(stamp, names, result.words, seconds, result.card, spoken)
         state.record(_key(source), entry)
     elif result.status == "failed":
         state.invalidate(_key(source))  # its earlier files stay until it builds again
