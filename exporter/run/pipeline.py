@@ -69,13 +69,15 @@ def _own_digest(path: Path) -> str | None:
 def check_narration(settings: Settings) -> str:
     """'' when the speech engine, voice and rate work; else the one-line reason they don't.
 
-    With the default engine only eSpeak NG (every post's fallback) is checked here: a post
-    whose Piper voice cannot be opened fails on its own."""
-    from exporter.narrate.engines import AUTO, DEFAULT_ENGINE, open_engine
+    With the default engine and no --voice only eSpeak NG (every post's fallback) is checked
+    here: a post whose Piper voice cannot be opened fails on its own."""
+    from exporter.narrate.engines import AUTO, DEFAULT_ENGINE, choose_voice, open_engine
 
-    engine = DEFAULT_ENGINE if settings.engine == AUTO else settings.engine
-    voice = None if settings.engine == AUTO else settings.voice
+    engine, voice = settings.engine, settings.voice
     try:
+        if engine == AUTO:
+            choice = choose_voice(AUTO, voice, None, settings.voice_dirs) if voice else None
+            engine, voice = (choice.engine, choice.voice) if choice else (DEFAULT_ENGINE, None)
         open_engine(engine, voice, settings.rate)
     except NarrationError as exc:
         return str(exc)
