@@ -8,7 +8,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from exporter import __version__
-from exporter.narrate.engines import DEFAULT_ENGINE, ENGINES
+from exporter.narrate.engines import AUTO, DEFAULT_ENGINE, ENGINE_CHOICES, ENGINES
 from exporter.read.config import DATE_ORDERS
 from exporter.read.limits import MAX_POST_BYTES, describe
 
@@ -18,7 +18,7 @@ HTML) into EPUB 3 books, narrated audiobooks and read-along EPUBs, offline.
 
 For each post, `exporter build` writes into OUT:
   <slug>.epub             the e-book (EPUB 3, accessible)
-  <slug>.m4b, <slug>.mp3  the audiobook, chaptered like the e-book (eSpeak NG via pyttsx3)
+  <slug>.m4b, <slug>.mp3  the audiobook, chaptered like the e-book (Piper, else eSpeak NG)
   <slug>.vtt              a WebVTT transcript of exactly what is spoken, with its times
   <slug>.read-along.epub  the e-book with its narration; each sentence lights up as spoken
 
@@ -190,15 +190,27 @@ def build_parser() -> argparse.ArgumentParser:
     )
     audio.add_argument(
         "--engine",
-        choices=ENGINES,
-        default=DEFAULT_ENGINE,
-        help="speech engine: espeak (eSpeak NG, the default) or piper (a neural voice; "
-        "pip install '.[piper]')",
+        choices=ENGINE_CHOICES,
+        default=AUTO,
+        help="speech engine: auto (the default: Piper when the post's language has a Piper "
+        "voice, else eSpeak NG), piper (a neural voice) or espeak (eSpeak NG); a post's "
+        "front matter `engine:` wins",
     )
     audio.add_argument(
         "--voice",
         help="the engine's voice: id, name or language (see `exporter voices`), for piper "
-        "also a path to an .onnx model; default: a voice for the post's language",
+        "also a path to an .onnx model; default: a voice for the post's language (a post's "
+        "front matter `voice:` wins)",
+    )
+    audio.add_argument(
+        "--voices",
+        dest="voice_dirs",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="a folder of Piper voices (.onnx + .onnx.json pairs; repeatable), searched before "
+        "exporter.yaml's voices: and $XDG_DATA_HOME/exporter/voices",
     )
     audio.add_argument(
         "--rate",
@@ -292,7 +304,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="lexicon file over the shipped one (repeatable); default: ./lexicon.yaml, "
         "else source/lexicon.yaml, when one exists",
     )
-    commands.add_parser("voices", help="list the installed text-to-speech voices of every engine")
+    voices = commands.add_parser(
+        "voices", help="list the installed text-to-speech voices of every engine"
+    )
+    voices.add_argument(
+        "--voices", dest="voice_dirs", type=Path, action="append", default=[], metavar="DIR",
+        help="also list the Piper voices in this folder (repeatable)",
+    )  # fmt: skip
     clean = commands.add_parser("clean-cache", help="delete the sentence audio cache")
     clean.add_argument("--cache", type=Path, metavar="DIR", help="the cache folder to clear")
 

@@ -29,6 +29,7 @@ def _settings(args: argparse.Namespace) -> Settings:
         **{
             **given,
             "lexicons": tuple(args.lexicons),
+            "voice_dirs": tuple(args.voice_dirs),
             "cache_dir": None if cache is None or is_url(cache) else Path(cache),
             "cache_url": cache if cache is not None and is_url(cache) else None,
             "language": normalize_tag(args.language) if args.language else None,
@@ -123,14 +124,17 @@ def _say(args: argparse.Namespace) -> int:
 
 def _voices(args: argparse.Namespace) -> int:
     """Run `exporter voices`."""
+    folders = tuple(args.voice_dirs)
     for engine in ENGINES:
         try:
-            voices = engine_module(engine).list_voices()
+            voices = engine_module(engine).list_voices(folders)
         except NarrationError as exc:
             print(f"{engine:<7} (not available: {exc})")
             continue
         for voice in voices:
-            print(f"{engine:<7} {voice.id:<24} {voice.name:<28} {', '.join(voice.languages)}")
+            languages = ", ".join(voice.languages)
+            source = f"  ({voice.source})" if voice.source else ""
+            print(f"{engine:<7} {voice.id:<24} {voice.name:<28} {languages}{source}")
     return 0
 
 

@@ -45,8 +45,10 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 
 @pytest.fixture(autouse=True, scope="session")
 def _private_user_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
-    """Point the default audio cache into tmp: no test can touch the user's cache."""
+    """Point the default audio cache and the user's voices folder into tmp: no test can touch
+    the user's cache or hear the user's own Piper voices."""
     os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("xdg-cache"))
+    os.environ["XDG_DATA_HOME"] = str(tmp_path_factory.mktemp("xdg-data"))
 
 
 SEED = Path(__file__).parent / "cases" / "seed-memantine.md"
@@ -83,7 +85,8 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
     with (root / "lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not (root / "done").exists():
-            args = ["build", str(SEED), "-o", str(result.out), "--cache", str(result.cache)]
+            args = ["build", "--engine=espeak",
+                str(SEED), "-o", str(result.out), "--cache", str(result.cache)]
             assert main([*args, "--jobs", "2"]) == 0
             (root / "done").touch()
     return result

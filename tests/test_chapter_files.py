@@ -37,7 +37,8 @@ def test_each_chapter_is_its_own_tagged_mp3_in_order(tmp_path: Path) -> None:
     post = tmp_path / "rivers.md"
     post.write_text(POST)
     out = tmp_path / "out"
-    args = ["build", str(post), "-o", str(out), "--cache", str(tmp_path / "cache")]
+    args = ["build", str(post), "-o", str(out), "--cache", str(tmp_path / "cache"),
+            "--engine=espeak"]
     assert main([*args, "--audio-format", "mp3", "--no-read-along", "--chapter-files"]) == 0
     chapters = read_chapters(out / "rivers.mp3")
     with zipfile.ZipFile(out / "rivers.chapters.zip") as archive:

@@ -75,7 +75,7 @@ def test_dask_build_is_identical_to_a_local_build(
     monkeypatch.setattr(executors, "PART_SENTENCES", 8)  # each post's 12 utterances: 2 parts
     src = _site(tmp_path / "src", posts=3, sentences=10)
     local, dask, cache = tmp_path / "local", tmp_path / "dask", tmp_path / "cache"
-    args = ["build", str(src), "--jobs"]
+    args = ["build", "--engine=espeak", str(src), "--jobs"]
     assert main([*args, "1", "-o", str(local), "--cache", str(tmp_path / "c1")]) == 0
     assert main([*args, "2", "-o", str(dask), "--cache", str(cache), "--executor", "dask"]) == 0
     posts = _report(dask)["posts"]
@@ -97,7 +97,8 @@ def test_killed_worker_loses_nothing(tmp_path: Path, cluster: Any) -> None:
     a rerun with --force synthesizes nothing anywhere."""
     src = _site(tmp_path / "src", posts=4, sentences=60)
     out, cache = tmp_path / "out", tmp_path / "cache"
-    command = [sys.executable, "-m", "exporter", "build", str(src), "-o", str(out),
+    command = [sys.executable, "-m", "exporter", "build", "--engine=espeak",
+        str(src), "-o", str(out),
                "--cache", str(cache), "--executor", "dask", "--scheduler",
                cluster.scheduler_address, "--audio-format", "none", "--no-read-along"]  # fmt: skip
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
@@ -129,7 +130,8 @@ def test_unreachable_scheduler_is_a_one_line_error(
 ) -> None:
     """A scheduler nobody listens on: exit 2 with one line, not a traceback."""
     post = _site(tmp_path / "src", posts=1, sentences=1)
-    code = main(["build", str(post), "-o", str(tmp_path / "out"), "--executor", "dask",
+    code = main(["build", "--engine=espeak",
+        str(post), "-o", str(tmp_path / "out"), "--executor", "dask",
                  "--scheduler", "tcp://127.0.0.1:9", "--cache", str(tmp_path / "c")])  # fmt: skip
     assert code == 2
     assert "cannot reach the Dask scheduler at tcp://127.0.0.1:9" in capsys.readouterr().err
@@ -143,7 +145,8 @@ def test_url_cache_is_shared_through_fsspec(
     src = _site(tmp_path / "src", posts=2, sentences=4)
     store, client_xdg = tmp_path / "store", tmp_path / "client-xdg"
     monkeypatch.setenv("XDG_CACHE_HOME", str(client_xdg))  # not the workers' local cache
-    args = ["build", str(src), "-o", str(tmp_path / "out"), "--cache", f"file://{store}",
+    args = ["build", "--engine=espeak",
+        str(src), "-o", str(tmp_path / "out"), "--cache", f"file://{store}",
             "--executor", "dask", "--scheduler", cluster.scheduler_address,
             "--audio-format", "none", "--no-read-along"]  # fmt: skip
     assert main(args) == 0
@@ -161,4 +164,5 @@ def test_url_cache_is_shared_through_fsspec(
 def test_url_cache_needs_the_dask_executor(tmp_path: Path) -> None:
     """A URL cache with the local executor is a usage error (exit 2), not a folder named s3:."""
     post = _site(tmp_path / "src", posts=1, sentences=1)
-    assert main(["build", str(post), "-o", str(tmp_path / "o"), "--cache", "s3://b/p"]) == 2
+    assert main(["build", "--engine=espeak",
+        str(post), "-o", str(tmp_path / "o"), "--cache", "s3://b/p"]) == 2

@@ -71,7 +71,8 @@ def test_killed_run_leaves_nothing_and_rerun_equals_clean_run(
 ) -> None:
     """Kill a narrated --jobs 2 build once its workers run; nothing stays; a rerun is clean."""
     posts, out, clean = _posts(tmp_path / "posts"), tmp_path / "out", tmp_path / "clean"
-    args = [str(EXPORTER), "build", str(posts), "--jobs", "2", "--audio-format", "mp3"]
+    args = [str(EXPORTER), "build", "--engine=espeak",
+        str(posts), "--jobs", "2", "--audio-format", "mp3"]
     child = subprocess.Popen([*args, "-o", str(out)], env=env, stdout=subprocess.DEVNULL)
     deadline = time.monotonic() + 120
     tree: set[int] = set()
@@ -156,7 +157,8 @@ def test_damaged_cache_is_synthesized_again_not_shipped(
     """Build, damage every cached sentence, rebuild: one warning, every sentence made again
     (eSpeak's lengths vary by a sample or so between runs, so the audio is not compared)."""
     posts = _posts(tmp_path / "posts", 1, sentences=10)
-    args = [str(EXPORTER), "build", str(posts), "--audio-format", "mp3", "--no-read-along"]
+    args = [str(EXPORTER), "build", "--engine=espeak",
+        str(posts), "--audio-format", "mp3", "--no-read-along"]
     subprocess.run([*args, "-o", str(tmp_path / "one")], env=env, check=True, capture_output=True)
     first = json.loads((tmp_path / "one" / "report.json").read_text())["posts"][0]
     entries = list((tmp_path / "xdg").rglob("*.wav"))  # sentences, and their leveled copies

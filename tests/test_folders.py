@@ -106,7 +106,8 @@ def test_anthology_by_year_with_audiobook(
     for bad in ("2020-05-05-empty.md", "2020-06-06-broken.md"):
         (site / "_posts" / bad).unlink()
     out = tmp_path / "out"
-    args = ["build", str(site), "-o", str(out), "--cache", str(tmp_path / "cache")]
+    args = ["build", "--engine=espeak",
+        str(site), "-o", str(out), "--cache", str(tmp_path / "cache")]
     assert main([*args, "--anthology", "A Year in the Garden", "--jobs", "2"]) == 0
     book = out / "a-year-in-the-garden.epub"
     result = epubcheck(book)

@@ -282,7 +282,8 @@ def test_hostile_input(name: str, tmp_path: Path) -> None:
     extra = case.setup(posts, out)
     before = sorted(p.name for p in out.iterdir()) if out.is_dir() else None
     audio = [] if "--lexicon" in extra else ["--no-audio"]
-    run = run_exporter(["build", str(posts), *extra, "-o", str(out), *audio], tmp_path, tmp_path)
+    run = run_exporter(["build", "--engine=espeak",
+        str(posts), *extra, "-o", str(out), *audio], tmp_path, tmp_path)
     shown = run.out + run.err
     assert run.code == case.code, shown
     assert "Traceback" not in shown and "\x1b" not in shown and "\x07" not in shown, shown

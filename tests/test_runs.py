@@ -86,7 +86,7 @@ def test_bad_posts_fail_alone_with_one_line_each(
 def test_usage_errors_exit_2(tmp_path: Path, args: list[str]) -> None:
     """Impossible options are usage errors: exit 2, nothing built."""
     with pytest.raises(SystemExit) as caught:
-        main(["build", str(tmp_path), "-o", str(tmp_path / "out"), *args])
+        main(["build", "--engine=espeak", str(tmp_path), "-o", str(tmp_path / "out"), *args])
     assert caught.value.code == 2
     assert not (tmp_path / "out").exists()
 
@@ -102,7 +102,8 @@ def test_missing_engine_still_builds_the_epub(
     monkeypatch.setattr(tts, "open_engine", no_engine)
     post = _post(tmp_path, "p.md", SHORT)
     out = tmp_path / "out"
-    assert main(["build", str(post), "-o", str(out), "--cache", str(tmp_path / "c")]) == 1
+    assert main(["build", "--engine=espeak",
+        str(post), "-o", str(out), "--cache", str(tmp_path / "c")]) == 1
     text = capsys.readouterr().out
     assert text.count("eSpeak NG is not installed") >= 1
     expected = ["a-short-post.cover.jpg", "a-short-post.epub", "a-short-post.html", "report.json"]
@@ -115,7 +116,7 @@ def test_bad_voice_is_an_error_not_a_fallback(
     """A voice that does not exist stops narration with a message; the EPUB is built."""
     post = _post(tmp_path, "p.md", SHORT)
     out = tmp_path / "out"
-    args = ["build", str(post), "-o", str(out), "--cache", str(tmp_path / "c")]
+    args = ["build", "--engine=espeak", str(post), "-o", str(out), "--cache", str(tmp_path / "c")]
     assert main([*args, "--voice", "no-such-voice"]) == 1
     text = capsys.readouterr().out
     assert "no-such-voice" in text and "exporter voices" in text
@@ -127,7 +128,8 @@ def test_cache_reuses_and_resynthesizes_only_edits(tmp_path: Path) -> None:
     """Rebuilding synthesizes nothing; editing one sentence synthesizes that sentence only."""
     post = _post(tmp_path, "p.md", SHORT)
     out, cache = tmp_path / "out", tmp_path / "cache"
-    args = ["build", str(post), "-o", str(out), "--cache", str(cache), "--jobs", "1"]
+    args = ["build", "--engine=espeak",
+        str(post), "-o", str(out), "--cache", str(cache), "--jobs", "1"]
     assert main(args) == 0
     first = _report(out)["posts"][0]  # type: ignore[index]
     assert first["sentences_synthesized"] > 0 and first["sentences_reused"] == 0
@@ -158,7 +160,8 @@ def test_interrupted_build_leaves_no_partial_audio(tmp_path: Path) -> None:
     """Ctrl-C mid-narration leaves no .m4b/.mp3/.part in OUT; the next run reuses the work."""
     post = _post(tmp_path, "long.md", _long_post(INTERRUPTED_SENTENCES))
     out, cache = tmp_path / "out", tmp_path / "cache"
-    command = [sys.executable, "-m", "exporter", "build", str(post), "-o", str(out)]
+    command = [sys.executable, "-m", "exporter", "build", "--engine=espeak",
+        str(post), "-o", str(out)]
     command += ["--cache", str(cache), "--jobs", "1"]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 60

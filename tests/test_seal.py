@@ -154,7 +154,8 @@ def test_runs_sharing_one_cache_all_succeed_and_agree_with_a_lone_run(
     common = ["--jobs", "2", "--audio-format", "mp3", "--cache", str(cache)]
     runs = [
         subprocess.Popen(
-            [str(EXPORTER), "build", str(folder), "-o", str(tmp_path / f"out{n}"), *common],
+            [str(EXPORTER), "build", "--engine=espeak",
+                str(folder), "-o", str(tmp_path / f"out{n}"), *common],
             env=env,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
@@ -166,7 +167,8 @@ def test_runs_sharing_one_cache_all_succeed_and_agree_with_a_lone_run(
     assert [run.returncode for run in runs] == [0, 0, 0], printed
     for n, folder in enumerate(folders):
         alone = tmp_path / f"alone{n}"
-        again = _run(["build", str(folder), "-o", str(alone), "--jobs", "1", *common], env)
+        again = _run(["build", "--engine=espeak",
+            str(folder), "-o", str(alone), "--jobs", "1", *common], env)
         assert again.returncode == 0, again.stdout + again.stderr
         assert {row["sentences_synthesized"] for row in _rows(alone).values()} == {0}
         for name in sorted(

@@ -268,7 +268,9 @@ def test_jekyll_and_hugo_folders_build(
 
     out = tmp_path / "out"
     narrate = folder == "hugo"  # one small post with audio
-    settings = Settings(out_dir=out, narrate=narrate, audio_formats=("mp3",), read_along=narrate)
+    settings = Settings(
+        out_dir=out, narrate=narrate, engine="espeak", audio_formats=("mp3",), read_along=narrate
+    )
     report = run([DATA / folder], settings)
     statuses = sorted((r.source.name, r.status) for r in report.results)
     expected = {

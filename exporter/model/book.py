@@ -185,6 +185,8 @@ class Metadata:
     featured_image: str = ""  # address of the post's featured image, as the front matter gives it
     categories: tuple[str, ...] = ()  # display names, in the order the source gives them
     tags: tuple[str, ...] = ()
+    voice: str = ""  # the front matter's `voice:` for its narration ('' when it says none)
+    engine: str = ""  # the front matter's `engine:` (espeak or piper; '' when it says none)
 
 
 @dataclass(frozen=True)

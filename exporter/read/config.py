@@ -16,25 +16,37 @@ DATE_ORDERS = ("day-first", "month-first")
 
 @dataclass(frozen=True)
 class SiteConfig:
-    """A site's settings: its language and how its numeric dates are written (None: not said)."""
+    """A site's settings: its language, how its numeric dates are written (None: not said),
+    and its folders of Piper voices (relative to the settings file)."""
 
     language: str | None = None
     dates: str | None = None
+    voices: tuple[Path, ...] = ()
 
 
 def read_site_config(path: Path) -> SiteConfig:
     """Read and check one `exporter.yaml`; an unknown key or bad value names the file."""
     data = read_yaml_mapping(path)
-    unknown = sorted(str(key) for key in data if key not in ("language", "dates", "site"))
+    known = ("language", "dates", "site", "voices")
+    unknown = sorted(str(key) for key in data if key not in known)
     if unknown:
-        raise ExporterError(f"{path}: {unknown[0]}: unknown setting (known: language, dates, site)")
+        raise ExporterError(f"{path}: {unknown[0]}: unknown setting (known: {', '.join(known)})")
     language = data.get("language")
     if language is not None and not (isinstance(language, str) and normalize_tag(language)):
         raise ExporterError(f"{path}: language: {language!r} is not a language tag such as es")
     dates = data.get("dates")
     if dates is not None and dates not in DATE_ORDERS:
         raise ExporterError(f"{path}: dates: expected {' or '.join(DATE_ORDERS)}, not {dates!r}")
-    return SiteConfig(normalize_tag(language) if language else None, dates)
+    return SiteConfig(normalize_tag(language) if language else None, dates, _voices(path, data))
+
+
+def _voices(path: Path, data: dict[str, Any]) -> tuple[Path, ...]:
+    """The `voices:` setting: one folder or a list of folders, relative to the file."""
+    value = data.get("voices")
+    folders = [value] if isinstance(value, str) else value if value is not None else []
+    if not isinstance(folders, list) or not all(isinstance(f, str) and f for f in folders):
+        raise ExporterError(f"{path}: voices: expected a folder or a list of folders")
+    return tuple(path.parent / Path(f).expanduser() for f in folders)
 
 
 def find_site_config(post: Path) -> Path | None:

@@ -260,6 +260,8 @@ def post_metadata(path: Path, fields: dict[str, Any]) -> Metadata:
         featured_image=_featured_image(fields),
         categories=_names(fields.get("categories"), fields.get("category")),
         tags=_names(fields.get("tags"), fields.get("tag")),
+        voice=_scalar(fields.get("voice")).strip(),
+        engine=_scalar(fields.get("engine")).strip().lower(),
     )
 
 

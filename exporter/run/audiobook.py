@@ -51,6 +51,7 @@ class Narrated:
     gain_db: float  # the one gain every utterance gets (quantized)
     ceiling: float  # the true peak (dBTP) the leveled PCM stays under
     target_lufs: float
+    voice: str = ""  # the voice that spoke it, as the engine names it
 
 
 def book_texts(book: Book, lexicon: Lexicon) -> tuple[Script, list[str]]:
@@ -64,12 +65,13 @@ def book_texts(book: Book, lexicon: Lexicon) -> tuple[Script, list[str]]:
 
 
 def synthesize_texts(
-    texts: Sequence[str], voice_id: str | None, settings: Settings, cache: AudioCache
-) -> list[str]:
-    """Put the audio of texts into the cache as narrate_book would, with the engine and rate
-    of the settings (on a cluster's worker); return their cache keys."""
+    texts: Sequence[str], voice_id: str | None, settings: Settings, cache: AudioCache,
+    engine: str = DEFAULT_ENGINE,
+) -> list[str]:  # fmt: skip
+    """Put the audio of texts into the cache as narrate_book would, with the post's engine
+    and the settings' rate (on a cluster's worker); return their cache keys."""
     return narrate(
-        texts, voice=voice_id, rate=settings.rate, cache=cache, jobs=1, engine=settings.engine
+        texts, voice=voice_id, rate=settings.rate, cache=cache, jobs=1, engine=engine
     ).keys
 
 
@@ -132,7 +134,15 @@ def narrate_book(
         total=timeline.total, search=early.search if isinstance(early, EarlyEncoder) else None,
     )  # fmt: skip
     return Narrated(
-        script, tuple(result.keys), timeline, result.stats, measured, gain, ceiling, target_lufs
+        script,
+        tuple(result.keys),
+        timeline,
+        result.stats,
+        measured,
+        gain,
+        ceiling,
+        target_lufs,
+        speaker.voice,
     )
 
 

@@ -115,6 +115,7 @@ class Part:
     texts: tuple[str, ...]
     voice: str | None
     settings: Settings
+    engine: str = "espeak"  # the post's engine, as its build chose it
 
 
 def synthesize_part(part: Part) -> list[str]:
@@ -127,7 +128,7 @@ def synthesize_part(part: Part) -> list[str]:
         from exporter.narrate.remote import MirroredCache, SharedStore
 
         cache = MirroredCache(default_cache_dir(), SharedStore(settings.cache_url))
-    return synthesize_texts(part.texts, part.voice, settings, cache)
+    return synthesize_texts(part.texts, part.voice, settings, cache, part.engine)
 
 
 def plan_parts(rank: int, source: Source, settings: Settings, context: Any) -> list[Part]:
@@ -139,7 +140,7 @@ def plan_parts(rank: int, source: Source, settings: Settings, context: Any) -> l
     from exporter.narrate.engines import open_engine
     from exporter.run.audiobook import book_texts
     from exporter.run.load import book_from_post, site_config
-    from exporter.run.post import read_source
+    from exporter.run.post import read_source, voice_choice
 
     post = read_source(source, settings)
     if isinstance(post, PostResult):
@@ -147,15 +148,17 @@ def plan_parts(rank: int, source: Source, settings: Settings, context: Any) -> l
     try:
         site = site_config(post.path, settings.language, settings.dates)
         book = book_from_post(post, settings.images_dir, site)
-        _, texts = book_texts(book, context.lexicon_for(post.path, book.meta.language))
+        choice = voice_choice(book, post.path, settings)
         language = book.meta.language
-        voice = open_engine(settings.engine, settings.voice, settings.rate, language).voice
+        lexicon = context.lexicon_for(post.path, language, choice.engine)
+        _, texts = book_texts(book, lexicon)
+        voice = open_engine(choice.engine, choice.voice, settings.rate, language).voice
     except ExporterError:
         return []
     count = max(1, math.ceil(len(texts) / PART_SENTENCES))
     size = math.ceil(len(texts) / count) if texts else 0
     return [
-        Part(rank, i, tuple(texts[i * size : (i + 1) * size]), voice, settings)
+        Part(rank, i, tuple(texts[i * size : (i + 1) * size]), voice, settings, choice.engine)
         for i in range(count)
         if texts[i * size : (i + 1) * size]
     ]

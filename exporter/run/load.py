@@ -36,9 +36,8 @@ def site_config(post: Path, language: str | None = None, dates: str | None = Non
     (the language) its WordPress export's channel."""
     found = find_site_config(post)
     from_file = _read_config(found) if found else SiteConfig()
-    return SiteConfig(
-        language or from_file.language or export_facts([post]).language, dates or from_file.dates
-    )
+    language = language or from_file.language or export_facts([post]).language
+    return SiteConfig(language, dates or from_file.dates, from_file.voices)
 
 
 @functools.lru_cache(maxsize=64)

@@ -49,9 +49,11 @@ def post_fingerprint(path: Path, settings: Settings, slug: str = "") -> str:
         settings.base_url or "",  # the page's preview addresses
         settings.site_title,  # the page's header
     ]
-    if settings.engine != "espeak":
+    if settings.engine != "espeak":  # an eSpeak NG build keeps the fingerprint it had
         versions = [installed_version(name) for name in ("piper-tts", "onnxruntime")]
         fields.append([settings.engine, *versions])
+    if settings.voice_dirs:
+        fields.append([str(folder) for folder in settings.voice_dirs])
     shape = json.dumps(fields, sort_keys=True)
     config = find_site_config(path)
     extra = lexicon_files(path, settings) if settings.narrate else []
@@ -67,11 +69,18 @@ def _own_digest(path: Path) -> str | None:
 
 
 def check_narration(settings: Settings) -> str:
-    """'' when the speech engine, voice and rate work; else the one-line reason they don't."""
-    from exporter.narrate.engines import open_engine
+    """'' when the speech engine, voice and rate work; else the one-line reason they don't.
 
+    With the default engine and no --voice only eSpeak NG (every post's fallback) is checked
+    here: a post whose Piper voice cannot be opened fails on its own."""
+    from exporter.narrate.engines import AUTO, DEFAULT_ENGINE, choose_voice, open_engine
+
+    engine, voice = settings.engine, settings.voice
     try:
-        open_engine(settings.engine, settings.voice, settings.rate)
+        if engine == AUTO:
+            choice = choose_voice(AUTO, voice, None, settings.voice_dirs) if voice else None
+            engine, voice = (choice.engine, choice.voice) if choice else (DEFAULT_ENGINE, None)
+        open_engine(engine, voice, settings.rate)
     except NarrationError as exc:
         return str(exc)
     return ""
@@ -190,7 +199,15 @@ def _settle(source: Source, settings: Settings, state: BuildState) -> PostResult
         audio_seconds=earlier.audio_seconds,
         warnings=list(source.notes),
         card=earlier.card,
+        engine=earlier.narration[0] if earlier.narration else "",
+        voice=earlier.narration[1] if earlier.narration else "",
+        voice_reason=earlier.narration[2] if earlier.narration else "",
     )
+
+
+def _spoken(result: PostResult) -> tuple[str, ...]:
+    """What a state entry keeps of a post's narration: engine, voice and why (or nothing)."""
+    return (result.engine, result.voice, result.voice_reason) if result.engine else ()
 
 
 def _exists(path: Path) -> bool:
@@ -288,7 +305,8 @@ def _anthology(
     result = builder.build_anthology(title, slug, members, context)
     if result.status == "built":
         names = tuple(p.name for p in result.outputs)
-        state.record(key, BuiltPost(stamp, names, result.words, result.audio_seconds, result.card))
+        seconds, spoken = result.audio_seconds, _spoken(result)
+        state.record(key, BuiltPost(stamp, names, result.words, seconds, result.card, spoken))
     else:
         state.forget(key)
     return result
@@ -304,7 +322,8 @@ def _remember(state: BuildState, source: Source, result: PostResult, settings: S
     if result.status == "built":
         names = tuple(p.name for p in result.outputs)
         stamp = post_fingerprint(source.path, settings, source.slug)
-        entry = BuiltPost(stamp, names, result.words, result.audio_seconds, result.card)
+        seconds, spoken = result.audio_seconds, _spoken(result)
+        entry = BuiltPost(stamp, names, result.words, seconds, result.card, spoken)
         state.record(_key(source), entry)
     elif result.status == "failed":
         state.invalidate(_key(source))  # its earlier files stay until it builds again

@@ -16,6 +16,13 @@ from exporter.model.book import Book, Resource
 from exporter.model.language import long_date
 from exporter.model.text import word_count
 from exporter.narrate.cache import AudioCache, default_cache_dir
+from exporter.narrate.engines import (
+    AUTO,
+    ENGINE_CHOICES,
+    FROM_FRONT_MATTER,
+    VoiceChoice,
+    choose_voice,
+)
 from exporter.narrate.lexicon import Lexicon
 from exporter.read.post import Post, read_post
 from exporter.run.lexicons import load_lexicon
@@ -46,19 +53,34 @@ class BuildContext:
     settings: Settings
     reporter: Reporter
     cache: AudioCache
-    lexicons: dict[tuple[Path, str], Lexicon] = field(default_factory=dict)
+    lexicons: dict[tuple[Path, str, str], Lexicon] = field(default_factory=dict)
 
-    def lexicon_for(self, post: Path, language: str) -> Lexicon:
+    def lexicon_for(self, post: Path, language: str, engine: str) -> Lexicon:
         """The shipped lexicon, then a `lexicon.yaml` beside the post, then --lexicon files.
 
-        Built for the post's language, the engine, and the site's way of writing dates.
+        Built for the post's language, its engine, and the site's way of writing dates.
         """
-        key = (post.parent.resolve(), language)
+        key = (post.parent.resolve(), language, engine)
         if key not in self.lexicons:
             dates = site_config(post, self.settings.language, self.settings.dates).dates
             files = lexicon_files(post, self.settings)
-            self.lexicons[key] = load_lexicon(files, language, self.settings.engine, dates)
+            self.lexicons[key] = load_lexicon(files, language, engine, dates)
         return self.lexicons[key]
+
+
+def voice_choice(book: Book, post: Path, settings: Settings) -> VoiceChoice:
+    """Which engine and voice narrate a book, and why: its front matter, --voice/--engine,
+    its language's Piper voice (from --voices, exporter.yaml's voices:, the user's folder or
+    an installed package), else eSpeak NG."""
+    folders = settings.voice_dirs + site_config(post).voices
+    meta = book.meta
+    front = VoiceChoice(meta.engine or AUTO, meta.voice or None, FROM_FRONT_MATTER)
+    if meta.engine and meta.engine not in ENGINE_CHOICES:
+        raise PostError(
+            post, f"engine: {meta.engine!r} is not a speech engine "
+            f"(choose one of {', '.join(ENGINE_CHOICES)})",
+        )  # fmt: skip
+    return choose_voice(settings.engine, settings.voice, meta.language, folders, front)
 
 
 def read_source(source: Source, settings: Settings) -> Post | PostResult:
@@ -97,19 +119,21 @@ def _narrate(book: Book, lexicon_from: Path, ctx: BuildContext, result: PostResu
     scratch = names.narration_scratch
     if settings.read_along and "mp3" not in settings.audio_formats:
         targets.append(("mp3", scratch))  # the read-along needs MP3 even when not asked for
+    choice = voice_choice(book, lexicon_from, settings)
     narrated = narrate_book(
         book,
-        lexicon=ctx.lexicon_for(lexicon_from, book.meta.language),
+        lexicon=ctx.lexicon_for(lexicon_from, book.meta.language, choice.engine),
         cache=ctx.cache,
-        voice=settings.voice,
+        voice=choice.voice,
         rate=settings.rate,
         jobs=settings.jobs,
-        engine=settings.engine,
+        engine=choice.engine,
         on_done=ctx.reporter.advance,
         on_start=lambda total: ctx.reporter.stage(slug, "narrating sentences", total),
         formats=[fmt for fmt, _ in targets],  # encoded while later sentences are synthesized
         target_lufs=settings.loudness,
     )
+    result.engine, result.voice, result.voice_reason = choice.engine, narrated.voice, choice.reason
     result.audio_seconds = narrated.timeline.seconds(narrated.timeline.total)
     result.synthesized, result.reused = narrated.stats.synthesized, narrated.stats.reused
     try:

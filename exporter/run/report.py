@@ -38,6 +38,9 @@ class PostResult:
     narration_lufs: float | None = None  # as synthesized, before the book's gain
     gain_db: float | None = None
     loudness: dict[str, Loudness] = field(default_factory=dict)  # by format, decoded output
+    engine: str = ""  # the engine that narrated the post ('' when it was not narrated)
+    voice: str = ""
+    voice_reason: str = ""  # front matter, --voice, --engine, language default or fallback
 
     def line(self) -> str:
         """One line for the user: what was written, or why nothing was."""
@@ -59,7 +62,20 @@ class PostResult:
             "sentences_reused": self.reused,
             "warnings": [shown(w) for w in self.warnings],
             "loudness": self._loudness_json(),
+            "narration": self._narration_json(),
         }
+
+    def _narration_json(self) -> dict[str, str] | None:
+        """Which engine and voice narrated the post and why; None when it was not narrated."""
+        if not self.engine:
+            return None
+        return {"engine": self.engine, "voice": self.voice, "why": self.voice_reason}
+
+    def narration_line(self) -> str:
+        """'post: engine voice (why)' for the summary; '' when the post was not narrated."""
+        if not self.engine:
+            return ""
+        return f"{shown(self.source)}: {self.engine} {self.voice} ({self.voice_reason})"
 
     def _loudness_json(self) -> dict[str, object] | None:
         """The narration's level, the gain it got, and each decoded audiobook's measurement."""
@@ -108,6 +124,8 @@ class Report:
         lines.extend(f"  error: {problem}" for problem in self.problems)
         lines.extend(f"  note: {note}" for note in self.notes)
         for result in self.results:
+            if narration := result.narration_line():
+                lines.append(f"  narrated: {brief(narration)}")
             if result.status in ("skipped", "failed"):
                 lines.append(f"  {result.status}: {brief(shown(result.reason))}")
             for warning in result.warnings:

@@ -21,8 +21,9 @@ class Settings:
     audio_formats: tuple[str, ...] = ("m4b", "mp3")
     chapter_files: bool = False  # also a zip of one MP3 per chapter, for distributors
     read_along: bool = True
-    engine: str = "espeak"
+    engine: str = "auto"  # Piper where the post's language has a voice, else eSpeak NG
     voice: str | None = None
+    voice_dirs: tuple[Path, ...] = ()  # folders of Piper voices (--voices), searched first
     rate: int | None = None
     lexicons: tuple[Path, ...] = ()
     cache_dir: Path | None = None

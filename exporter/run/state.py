@@ -71,6 +71,7 @@ class BuiltPost:
     words: int
     audio_seconds: float | None
     card: Card | None = None
+    narration: tuple[str, ...] = ()  # engine, voice and why, when it was narrated
 
 
 def _entry(value: object) -> BuiltPost | None:
@@ -89,9 +90,13 @@ def _entry(value: object) -> BuiltPost | None:
         card = Card.from_json(value["card"]) if value.get("card") else None
     except (KeyError, TypeError, ValueError):
         return None
+    spoken = value.get("narration") or []
+    if not (isinstance(spoken, list) and len(spoken) in (0, 3)):
+        return None
     return BuiltPost(
-        stamp, tuple(outputs), words, None if seconds is None else float(seconds), card
-    )
+        stamp, tuple(outputs), words, None if seconds is None else float(seconds), card,
+        tuple(str(part) for part in spoken),
+    )  # fmt: skip
 
 
 @dataclass
@@ -144,6 +149,7 @@ class BuildState:
                 "words": e.words,
                 "audio_seconds": e.audio_seconds,
                 "card": e.card.as_json() if e.card else None,
+                **({"narration": list(e.narration)} if e.narration else {}),
             }
             for key, e in sorted(self.entries.items())
         }

