@@ -10,6 +10,7 @@ from exporter.model.language import primary_language
 from exporter.narrate.dates import speak_dates
 from exporter.narrate.labels import spoken_labels
 from exporter.narrate.lexicon import Lexicon
+from exporter.narrate.money import speak_money
 from exporter.narrate.numbers import number_words
 
 # fmt: off
@@ -79,6 +80,7 @@ def normalize(text: str, lexicon: Lexicon) -> str:
     text = _SPACED_DASH.sub(", ", text)
     text = _GLUED_DASH.sub(", ", text)
     text = _lookup(rules.words, lexicon.words, text)
+    text = speak_money(text, lexicon.language)
     text = speak_dates(text, lexicon.language, lexicon.month_first)
     text = _ion_names(text, lexicon)
     text = _sub(rules.abbreviations, lambda m: _abbreviation(m, lexicon.abbreviations), text)

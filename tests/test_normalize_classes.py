@@ -1,0 +1,85 @@
+"""Normalization classes per language (money, Roman numerals, versions, web, emoji): exact text."""
+
+from __future__ import annotations
+
+from functools import cache
+
+import pytest
+
+from exporter.narrate.lexicon import Lexicon
+from exporter.narrate.normalize import normalize
+from exporter.run.lexicons import load_lexicon
+
+
+@cache
+def _lexicon(language: str) -> Lexicon:
+    """The shipped lexicon for one language, loaded once."""
+    return load_lexicon(language=language)
+
+
+def say(text: str, language: str = "en") -> str:
+    """What the narrator says for a sentence in a language."""
+    return normalize(text, _lexicon(language))
+
+
+@pytest.mark.parametrize(
+    ("language", "written", "spoken"),
+    [
+        ("en", "$20.50", "twenty dollars and fifty cents"),
+        ("en", "£1.20", "one pound and twenty pence"),
+        ("en", "€5", "five euros"),
+        ("en", "5 000 kr", "five thousand kroner"),
+        ("en", "$5M", "five million dollars"),
+        ("en", "$1.2bn", "one point two billion dollars"),
+        ("en", "USD 30", "thirty U.S dollars"),
+        (
+            "en",
+            "-$1,234.56",
+            "minus one thousand two hundred and thirty-four dollars and fifty-six cents",
+        ),
+        ("en", "$0.99 each", "ninety-nine cents each"),
+        ("en", "It cost $1.", "It cost one dollar."),
+        ("en", "EUR 1,000", "one thousand euros"),
+        ("en", "paid $5-$10 a day", "paid five dollars to ten dollars a day"),
+        ("en", "$1.01", "one dollar and one cent"),
+        ("en", "in 2012 $5 000", "in twenty twelve five thousand dollars"),
+        ("es", "$20.50", "veinte dólares con cincuenta centavos"),
+        ("es", "20,50 $", "veinte dólares con cincuenta centavos"),
+        ("es", "€5", "cinco euros"),
+        ("es", "1 €", "un euro"),
+        ("es", "21 €", "veintiún euros"),
+        ("es", "31 £", "treinta y una libras"),
+        ("es", "1.200 €", "mil doscientos euros"),
+        ("es", "-5 €", "menos cinco euros"),
+        ("es", "1 M€", "un millón de euros"),
+        ("es", "USD 30", "treinta dólares estadounidenses"),
+        ("es", "5 000 kr", "cinco mil coronas"),
+        ("nb", "5 000 kr", "fem tusen kroner"),
+        ("nb", "kr 5,50", "fem kroner og femti øre"),
+        ("nb", "1 kr", "en krone"),
+        ("nb", "$20.50", "tjue dollar og femti cent"),
+        ("nb", "NOK 100", "ett hundre norske kroner"),
+        ("nb", "2 mrd. kr", "to milliarder kroner"),
+        ("nb", "-1 500 kr", "minus ett tusen fem hundre kroner"),
+        ("nn", "5 000 kr", "fem tusen kroner"),
+        ("sv", "5 000 kr", "femtusen kronor"),
+        ("sv", "1 kr", "en krona"),
+        ("sv", "12,50 kr", "tolv kronor och femtio öre"),
+        ("sv", "$20.50", "tjugo dollar och femtio cent"),
+        ("sv", "SEK 1 000", "ettusen svenska kronor"),
+        ("sv", "3 miljoner kr", "tre miljoner kronor"),
+        ("sv", "£1", "ett pund"),
+    ],
+)
+def test_money(language: str, written: str, spoken: str) -> None:
+    """Amounts with symbols and codes, cents, thousands, scales and signs, in words."""
+    assert say(written, language) == spoken
+
+
+@pytest.mark.parametrize(
+    ("language", "written"),
+    [("en", "won 3-2"), ("en", "the $ sign"), ("en", "kr"), ("de", "5 €"), ("en", "5 krill")],
+)
+def test_not_money(language: str, written: str) -> None:
+    """A lone symbol, a score or a language without money tables keeps its text."""
+    assert say(written, language) == written
