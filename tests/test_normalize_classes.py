@@ -83,3 +83,58 @@ def test_money(language: str, written: str, spoken: str) -> None:
 def test_not_money(language: str, written: str) -> None:
     """A lone symbol, a score or a language without money tables keeps its text."""
     assert say(written, language) == written
+
+
+@pytest.mark.parametrize(
+    ("language", "written", "spoken"),
+    [
+        ("en", "Henry VIII", "Henry the Eighth"),
+        ("en", "Henry VIII's wives", "Henry the Eighth's wives"),
+        ("en", "Pope John Paul II", "Pope John Paul the Second"),
+        ("en", "Louis XIV", "Louis the Fourteenth"),
+        ("en", "Charles I was king", "Charles the First was king"),
+        ("en", "Elizabeth I.", "Elizabeth the First."),
+        ("en", "World War II", "World War Two"),
+        ("en", "World War I ended", "World War One ended"),
+        ("en", "chapter IV", "chapter four"),
+        ("en", "Part III", "Part three"),
+        ("en", "Chapter XII: the end", "Chapter twelve: the end"),
+        ("en", "the XIX century", "the nineteenth century"),
+        ("en", "the XIXth century", "the nineteenth century"),
+        ("es", "Felipe II", "Felipe segundo"),
+        ("es", "Alfonso XIII", "Alfonso trece"),
+        ("es", "Juan Pablo II", "Juan Pablo segundo"),
+        ("es", "siglo XIX", "siglo diecinueve"),
+        ("es", "el capítulo IV", "el capítulo cuatro"),
+        ("nb", "Harald V", "Harald den femte"),
+        ("nb", "Karl XII", "Karl den tolvte"),
+        ("nb", "kapittel IV", "kapittel fire"),
+        ("nn", "Olav V", "Olav den femte"),
+        ("sv", "Karl XII", "Karl den tolfte"),
+        ("sv", "Gustav V", "Gustav den femte"),
+        ("sv", "kapitel III", "kapitel tre"),
+    ],
+)
+def test_roman_numerals_in_context(language: str, written: str, spoken: str) -> None:
+    """Regnal ordinals, wars, chapters and parts, centuries."""
+    assert say(written, language) == spoken
+
+
+@pytest.mark.parametrize(
+    ("language", "written", "spoken"),
+    [
+        ("en", "I think so", "I think so"),
+        ("en", "Then Henry I think", "Then Henry I think"),
+        ("en", "a mix of", "a mix of"),
+        ("en", "MIX", "mix"),
+        ("en", "Washington DC", "Washington D.C"),
+        ("en", "my CV", "my C.V"),
+        ("en", "type II diabetes", "type 2 diabetes"),
+        ("es", "Yo, I", "Yo, I"),
+        ("sv", "I dag", "I dag"),
+        ("nb", "I går", "I går"),
+    ],
+)
+def test_roman_looking_words_stay_words(language: str, written: str, spoken: str) -> None:
+    """'I', 'mix', 'MIX', 'DC' and 'CV' are words or initialisms, never numbers."""
+    assert say(written, language) == spoken

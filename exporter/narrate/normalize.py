@@ -12,6 +12,7 @@ from exporter.narrate.labels import spoken_labels
 from exporter.narrate.lexicon import Lexicon
 from exporter.narrate.money import speak_money
 from exporter.narrate.numbers import number_words
+from exporter.narrate.roman import speak_roman
 
 # fmt: off
 _ROMAN = {"II": 2, "III": 3, "VI": 6, "VII": 7, "VIII": 8, "IX": 9, "XI": 11, "XII": 12,
@@ -81,6 +82,7 @@ def normalize(text: str, lexicon: Lexicon) -> str:
     text = _GLUED_DASH.sub(", ", text)
     text = _lookup(rules.words, lexicon.words, text)
     text = speak_money(text, lexicon.language)
+    text = speak_roman(text, lexicon.language)
     text = speak_dates(text, lexicon.language, lexicon.month_first)
     text = _ion_names(text, lexicon)
     text = _sub(rules.abbreviations, lambda m: _abbreviation(m, lexicon.abbreviations), text)
