@@ -138,3 +138,63 @@ def test_roman_numerals_in_context(language: str, written: str, spoken: str) -> 
 def test_roman_looking_words_stay_words(language: str, written: str, spoken: str) -> None:
     """'I', 'mix', 'MIX', 'DC' and 'CV' are words or initialisms, never numbers."""
     assert say(written, language) == spoken
+
+
+@pytest.mark.parametrize(
+    ("language", "written", "spoken"),
+    [
+        ("en", "Python 3.1 is out", "Python 3.1 is out"),
+        ("en", "v2.0.1", "version two point zero point one"),
+        ("en", "update to v2", "update to version two"),
+        ("en", "version 2.0.1", "version two point zero point one"),
+        ("en", "version v3.10", "version three point ten"),
+        ("en", "1.2.3.4", "1.2.3.4"),
+        ("es", "versión v2.0.1", "versión dos punto cero punto uno"),
+        ("es", "1.200.300 habitantes", "1.200.300 habitantes"),
+        ("nb", "v1.2", "versjon en punkt to"),
+        ("nb", "12.03.2021", "tolvte mars to tusen og tjueen"),
+        ("sv", "v3.10.2", "version tre punkt tio punkt två"),
+    ],
+)
+def test_versions(language: str, written: str, spoken: str) -> None:
+    """A 'v' version or a three-part number in words; a decimal and a date are not versions."""
+    assert say(written, language) == spoken
+
+
+@pytest.mark.parametrize(
+    ("language", "written", "spoken"),
+    [
+        ("en", "write to jane.doe@example.com.", "write to jane dot doe at example dot com."),
+        ("en", "see example.com/a/b?c=1.", "see example dot com."),
+        ("en", "Visit news.bbc.co.uk today", "Visit bbc dot co dot uk today"),
+        ("en", "see https://www.example.com/x/y", "see example dot com"),
+        ("en", "Node.js and index.html", "Node.js and index.html"),
+        ("en", "the end.It was", "the end.It was"),
+        ("es", "escribe a ana@correo.es", "escribe a ana arroba correo punto es"),
+        ("es", "visita elpais.com", "visita elpais punto com"),
+        ("nb", "les vg.no i dag", "les vg punktum no i dag"),
+        ("nb", "post@firma.no", "post krøllalfa firma punktum no"),
+        ("sv", "se dn.se", "se dn punkt se"),
+        ("sv", "info@bolag.se", "info snabel-a bolag punkt se"),
+    ],
+)
+def test_web_addresses_read_shortly(language: str, written: str, spoken: str) -> None:
+    """E-mail addresses and domain names by their names, never letter by letter; no paths."""
+    assert say(written, language) == spoken
+
+
+@pytest.mark.parametrize(
+    ("language", "written", "spoken"),
+    [
+        ("en", "Great \U0001f389\U0001f389 news \U0001f44d\U0001f3fd", "Great news"),
+        ("en", "I \u2764\ufe0f it!", "I it!"),
+        ("en", "\U0001f1f3\U0001f1f4 and \U0001f468\u200d\U0001f469\u200d\U0001f467", "and"),
+        ("es", "\u00a1Hola! \U0001f600", "\u00a1Hola!"),
+        ("nb", "Hei \U0001f600", "Hei"),
+        ("sv", "Hej \U0001f44b", "Hej"),
+        ("de", "Hallo \U0001f44b", "Hallo"),
+    ],
+)
+def test_emoji_dropped(language: str, written: str, spoken: str) -> None:
+    """Emoji, flags, skin tones and joined families are dropped, in every language."""
+    assert say(written, language) == spoken
