@@ -94,6 +94,7 @@ _CODES = {"EUR": "€", "GBP": "£", "JPY": "¥"}  # codes said as their symbol'
 _NB_ONE = re.compile(r"\ben (hundre|tusen)")  # num2words' "en hundre" is "ett hundre"
 _AMOUNT = r"\d{1,3}(?:[,. \u00a0\u202f]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?"
 _SIGN = "[-\u2212]"  # hyphen-minus and the minus sign
+_MAYBE = re.compile(r"[$€£¥]|\bkr|[A-Z]{3}")  # a cheap test before the full patterns
 
 
 def _alternation(keys: list[str]) -> str:
@@ -133,6 +134,8 @@ def speak_money(text: str, language: str) -> str:
     primary = primary_language(language)
     primary = "nb" if primary in ("nn", "no") else primary
     if primary not in _WORDS or not has_number_words(primary):
+        return text
+    if not _MAYBE.search(text):
         return text
     words = _WORDS[primary]
 

@@ -60,6 +60,7 @@ _CONTEXTS = {
 _VALUES = {"M": 1000, "D": 500, "C": 100, "L": 50, "X": 10, "V": 5, "I": 1}
 _NUMERAL = r"(?=[MDCLXVI])M{0,3}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})"
 _APOSTROPHE = "['\u2019]"
+_MAYBE = re.compile(r"(?<![\w.])[MDCLXVI]+(?:st|nd|rd|th)?(?!\w)")  # a cheap first test
 
 
 def roman_value(numeral: str) -> int:
@@ -92,6 +93,8 @@ def speak_roman(text: str, language: str) -> str:
     primary = primary_language(language)
     primary = "nb" if primary in ("nn", "no") else primary
     if primary not in _CONTEXTS or not has_number_words(primary):
+        return text
+    if not _MAYBE.search(text):
         return text
     context = _CONTEXTS[primary]
     after_word, century = _patterns(primary)

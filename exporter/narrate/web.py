@@ -36,6 +36,8 @@ _EMOJI = re.compile(
     "[\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff\u2300-\u23ff\U000e0020-\U000e007f"
     "\u200d\ufe0e\ufe0f\u20e3]+"
 )
+_MAYBE_VERSION = re.compile(r"[vV]\d|\d\.\d+\.\d")  # a cheap test before the full patterns
+_MAYBE_DOMAIN = re.compile(rf"\w\.(?:{_TLDS})(?![A-Za-z0-9])")
 _SECOND_LEVEL = frozenset({"co", "com", "org", "net", "ac", "gov", "edu", "ne", "or", "gv"})
 _PATH_TAIL = ".,;:!?'\"\u201d\u2019)]}"
 
@@ -56,9 +58,9 @@ def speak_web(text: str, language: str) -> str:
     dot = spoken_labels(language).dot
     if "@" in text:
         text = _EMAIL.sub(lambda m: _email(m, dot, at), text)
-    if "." in text:
+    if _MAYBE_DOMAIN.search(text):
         text = _DOMAIN.sub(lambda m: _domain(m, dot), text)
-    if "." in text or "v" in text or "V" in text:
+    if _MAYBE_VERSION.search(text):
         text = _VERSION.sub(lambda m: _version(m, primary, version, point), text)
     return text
 
