@@ -10,7 +10,10 @@ from exporter.model.language import primary_language
 from exporter.narrate.dates import speak_dates
 from exporter.narrate.labels import spoken_labels
 from exporter.narrate.lexicon import Lexicon
+from exporter.narrate.money import speak_money
 from exporter.narrate.numbers import number_words
+from exporter.narrate.roman import speak_roman
+from exporter.narrate.web import drop_emoji, speak_web
 
 # fmt: off
 _ROMAN = {"II": 2, "III": 3, "VI": 6, "VII": 7, "VIII": 8, "IX": 9, "XI": 11, "XII": 12,
@@ -74,12 +77,15 @@ def normalize(text: str, lexicon: Lexicon) -> str:
     language. The lexicon's `pronounce` entries are applied later, by `engine_text`.
     """
     rules, english = lexicon.rules, primary_language(lexicon.language) == "en"
-    text = _SPACES.sub(" ", text).replace("[[", "[ [").replace("]]", "] ]")  # never phonemes
+    text = _SPACES.sub(" ", drop_emoji(text)).replace("[[", "[ [").replace("]]", "] ]")
     text = _URL.sub(lambda m: _url(m, lexicon.language), text)
     text = _SPACED_DASH.sub(", ", text)
     text = _GLUED_DASH.sub(", ", text)
     text = _lookup(rules.words, lexicon.words, text)
+    text = speak_money(text, lexicon.language)
+    text = speak_roman(text, lexicon.language)
     text = speak_dates(text, lexicon.language, lexicon.month_first)
+    text = speak_web(text, lexicon.language)
     text = _ion_names(text, lexicon)
     text = _sub(rules.abbreviations, lambda m: _abbreviation(m, lexicon.abbreviations), text)
     if english:
