@@ -18,6 +18,7 @@ from exporter.narrate.engines import ENGINES, engine_module
 from exporter.narrate.remote import is_url
 from exporter.run.pipeline import Settings, run
 from exporter.run.progress import PlainReporter, RichReporter, is_interactive, printable
+from exporter.run.settings import names_an_item
 from exporter.safetext import shown
 
 
@@ -58,7 +59,7 @@ def _build(args: argparse.Namespace) -> int:
             raise UsageError(f"--lexicon: {exc}") from None
     sources = args.sources or [Path("source")]
     for source in sources:
-        if not source.exists():
+        if not source.exists() and not names_an_item(source):
             raise UsageError(f"{source}: no such file or folder")
     if is_interactive(sys.stderr):
         with RichReporter() as reporter:

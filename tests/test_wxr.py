@@ -218,6 +218,23 @@ def test_the_channel_names_the_site_and_the_anthology_groups_by_category(
     del path
 
 
+def test_one_item_is_built_by_the_name_the_run_gives_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from exporter.cli import main
+
+    path = _write(tmp_path, wxr.export(wxr.item(1), wxr.item(2, "Oars"), wxr.item(4, "Secret",
+                                        status="private")))  # fmt: skip
+    out = tmp_path / "out"
+    assert main(["build", f"{path}#2", "-o", str(out), "--no-audio"]) == 0
+    assert sorted(p.name for p in out.glob("*.epub")) == ["post-2.epub"]
+    assert main(["build", f"{path}#99", f"{path}#4", "-o", str(out), "--no-audio"]) == 1
+    printed = capsys.readouterr().out
+    assert "site.xml#99: no such post or page in the export" in printed
+    assert "site.xml#4:46: a private item is never built" in printed  # file, item and line
+    assert main(["build", f"{tmp_path / 'none.xml'}#2", "-o", str(out)]) == 2
+
+
 LARGE = """
 import sys
 from pathlib import Path

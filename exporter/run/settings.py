@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from exporter.errors import ExporterError
-from exporter.read.wxr import buildable, holds_export, looks_like_wxr, scan
+from exporter.read.wxr import buildable, holds_export, looks_like_wxr, scan, split_entry
 
 POST_SUFFIXES = (".md", ".markdown", ".html", ".htm", ".txt")
 LEXICON_NAME = "lexicon.yaml"
@@ -81,9 +81,17 @@ def discover(paths: list[Path]) -> list[Source]:
             )
             for file in files:
                 found.extend(export_sources(file, explicit=False) or [Source(file, False)])
+        elif names_an_item(path):  # `site.xml#ID`, as the run's own lines name it
+            found.append(Source(path, explicit=True))
         else:
             found.extend(export_sources(path, explicit=True) or [Source(path, explicit=True)])
     return found
+
+
+def names_an_item(path: Path) -> bool:
+    """True for `site.xml#ID` naming an item of an export file that exists."""
+    entry = split_entry(path)
+    return entry is not None and entry[0].is_file()
 
 
 def export_sources(path: Path, explicit: bool) -> list[Source]:
