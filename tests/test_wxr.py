@@ -231,6 +231,7 @@ def test_one_item_is_built_by_the_name_the_run_gives_it(
     assert main(["build", f"{path}#99", f"{path}#4", "-o", str(out), "--no-audio"]) == 1
     printed = capsys.readouterr().out
     assert "site.xml#99: no such post or page in the export" in printed
+    assert "site.xml: posts and pages never built: 1 private" in printed
     assert "site.xml#4:46: a private item is never built" in printed  # file, item and line
     assert main(["build", f"{tmp_path / 'none.xml'}#2", "-o", str(out)]) == 2
 

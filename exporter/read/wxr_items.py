@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -117,3 +118,22 @@ def _terms(node: Node, domain: str) -> tuple[str, ...]:
         if kind == domain and name and name not in names:
             names.append(name)
     return tuple(names)
+
+
+def left_out(path: Path) -> str:
+    """What an export holds that is never built ('' when nothing): its private, protected and
+    trashed posts and pages, counted, for the run's notes."""
+    try:
+        refs = [ref for ref in scan(path).items if not buildable(ref)]
+    except (ExporterError, OSError):
+        return ""
+    kinds = Counter(
+        "password-protected" if ref.password else ("in the trash" if ref.status == "trash"
+                                                   else ref.status)
+        for ref in refs
+    )  # fmt: skip
+    if not kinds:
+        return ""
+    shown = ", ".join(f"{count} {kind}" for kind, count in sorted(kinds.items()))
+    return f"{path.name}: posts and pages never built: {shown}"
+

@@ -12,7 +12,8 @@ from exporter.model.book import Metadata
 from exporter.narrate.cache import AudioCache, default_cache_dir
 from exporter.read.config import find_site_config
 from exporter.read.site_settings import SiteSettings, read_site_settings, settings_path
-from exporter.read.wxr_items import export_facts
+from exporter.read.wxr import split_entry
+from exporter.read.wxr_items import export_facts, left_out
 from exporter.run.executors import executor_for
 from exporter.run.lock import check_out_dir, holding
 from exporter.run.names import name_sources
@@ -62,7 +63,7 @@ def post_fingerprint(path: Path, settings: Settings, slug: str = "") -> str:
 
 def _own_digest(path: Path) -> str | None:
     """An export item's own digest (`site.xml#123`), hashed instead of the file's bytes."""
-    from exporter.read.wxr import item_digest, split_entry
+    from exporter.read.wxr import item_digest
 
     entry = split_entry(path)
     return item_digest(*entry) if entry is not None else None
@@ -174,6 +175,8 @@ def _discover(paths: list[Path], report: Report) -> list[Source]:
             found.extend(discover([path]))
         except OSError as exc:
             report.problems.append(f"{path}: cannot read: {exc.strerror or exc}")
+    exports = dict.fromkeys(entry[0] for s in found if (entry := split_entry(s.path)) is not None)
+    report.notes += [note for export in exports if (note := left_out(export))]
     return found
 
 
@@ -212,8 +215,6 @@ def _spoken(result: PostResult) -> tuple[str, ...]:
 
 def _exists(path: Path) -> bool:
     """True when a post file, or the export holding an item `site.xml#123`, exists."""
-    from exporter.read.wxr import split_entry
-
     entry = split_entry(path)
     return (entry[0] if entry is not None else path).exists()
 
