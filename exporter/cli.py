@@ -98,6 +98,10 @@ def _check(args: argparse.Namespace) -> int:
     skipped = sum(1 for c in checks if c.skipped)
     also = f", {skipped} skipped (nothing to read)" if skipped else ""
     print(f"Checked {posts} post(s): {posts - bad} ok, {bad} with problems{also}")
+    if not posts and not skipped:  # `exporter check output/`, say: nothing was checked
+        print("exporter: error: no post to check: name the posts (files or folders, or a"
+              " WordPress export) and give the books' folder with -o", file=sys.stderr)
+        return 1
     ace_not_run = args.accessibility and not all(c.ace_checked for c in checks)
     return 1 if bad or ace_not_run else 0
 

@@ -31,6 +31,11 @@ def test_check_passes_built_books_and_names_refused_posts(
         line.startswith(f"skipped: {SITE / '_posts' / '2020-05-05-empty.md'}:6:") for line in lines
     )
     assert lines[-1] == "Checked 5 post(s): 4 ok, 1 with problems, 1 skipped (nothing to read)"
+    # the books' folder named instead of the posts: nothing is checked, and that is an error
+    assert main(["check", str(out), "--no-epubcheck"]) == 1
+    printed = capsys.readouterr()
+    assert printed.out.splitlines()[-1] == "Checked 0 post(s): 0 ok, 0 with problems"
+    assert "no post to check: name the posts" in printed.err
 
 
 def test_check_finds_a_book_that_lost_words(
