@@ -198,3 +198,32 @@ def test_web_addresses_read_shortly(language: str, written: str, spoken: str) ->
 def test_emoji_dropped(language: str, written: str, spoken: str) -> None:
     """Emoji, flags, skin tones and joined families are dropped, in every language."""
     assert say(written, language) == spoken
+
+
+@pytest.mark.parametrize(
+    ("language", "written", "spoken"),
+    [
+        ("en", "Add 1/2 cup.", "Add one half cup."),
+        ("en", "3/4 of it", "three quarters of it"),
+        ("en", "2/3 of them", "two thirds of them"),
+        ("en", "1 1/2 hours", "one and a half hours"),
+        ("en", "2½ days", "two and a half days"),
+        ("en", "¼ tsp", "one quarter tsp"),
+        ("en", "open 24/7 and 50/50", "open 24/7 and 50/50"),
+        ("en", "3/2 is not one", "3/2 is not one"),
+        ("en", "a/1/2 path", "a/1/2 path"),
+        ("en", "x ≠ y", "x is not equal to y"),
+        ("nb", "Ta 1/2 kopp.", "Ta en halv kopp."),
+        ("nb", "1½ time", "en og en halv time"),
+        ("nb", "2/3 av det", "to tredjedeler av det"),
+        ("nn", "3/4 av det", "tre fjerdedeler av det"),
+        ("nb", "x ≠ y", "x er ulik y"),
+        ("sv", "3/4 kopp", "tre fjärdedelar kopp"),
+        ("sv", "2 1/2 timmar", "två och en halv timmar"),
+        ("sv", "x ≠ y", "x är inte lika med y"),
+        ("es", "1/2 taza", "1/2 taza"),  # the noun's gender decides: left to the voice
+        ("es", "x ≠ y", "x distinto de y"),
+    ],
+)
+def test_fractions_and_not_equal(language: str, written: str, spoken: str) -> None:
+    assert say(written, language) == spoken

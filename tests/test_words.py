@@ -44,7 +44,7 @@ ENGLISH = [
     # slash compounds
     ("attention-deficit/hyperactivity disorder", "attention-deficit hyperactivity disorder"),
     ("his/her doctor", "his or her doctor"),
-    ("1/2 cup", "1/2 cup"),
+    ("1/2 cup", "one half cup"),  # a fraction (narrate/fractions.py), not a slash compound
     # ions, once
     ("A calcium ion (Ca2+) influx", "A calcium ion influx"),
     ("the Ca2+ influx", "the calcium ion influx"),

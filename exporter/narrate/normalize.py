@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 
 from exporter.model.language import primary_language
 from exporter.narrate.dates import speak_dates
+from exporter.narrate.fractions import speak_fractions
 from exporter.narrate.labels import spoken_labels
 from exporter.narrate.lexicon import Lexicon
 from exporter.narrate.money import speak_money
@@ -84,6 +85,7 @@ def normalize(text: str, lexicon: Lexicon) -> str:
     text = _lookup(rules.words, lexicon.words, text)
     text = speak_money(text, lexicon.language)
     text = speak_roman(text, lexicon.language)
+    text = speak_fractions(text, lexicon.language)
     text = speak_dates(text, lexicon.language, lexicon.month_first)
     text = speak_web(text, lexicon.language)
     text = _ion_names(text, lexicon)
