@@ -1,7 +1,7 @@
 """The site knows itself, keeps pages apart, finds a book, and is shareable (issue 23, part A).
 
 Browser tests reuse test_site's Chromium fixture on synthetic indexes (no book is built for
-them): search and filters at 1280 and 390 px, axe-core, and the 690-card index's load bound.
+them): search and filters at 1280 and 390 px, axe-core, and the 690-card index's size bound.
 """
 
 from __future__ import annotations
@@ -58,7 +58,6 @@ WORDS = [
     ],
 ]
 INDEX_BYTES = 1_500_000  # the bound kept for the 690-card index.html
-DOM_READY_MS = 1000  # DOMContentLoaded of the 690-card index, served over HTTP
 
 
 def _card(n: int, **changes: Any) -> Card:
@@ -320,14 +319,9 @@ LOAD_FIGURES = """() => { const n = performance.getEntriesByType('navigation')[0
 def test_the_690_card_index_stays_within_its_bound(browser: Any,  # noqa: F811
                                                    indexes: dict[str, str]) -> None:  # fmt: skip
     page = browser.new_page(viewport={"width": 1280, "height": 900})
-    loads = []
-    for _ in range(3):  # the best of three loads: the machine's other work is noise
-        page.goto(indexes["big"], wait_until="load")
-        loads.append(page.evaluate(LOAD_FIGURES))
-    timing = dict(loads[0], ready=min(figures["ready"] for figures in loads))  # bytes: uncached
-    print(f"690-card index: {timing} (DOMContentLoaded of each load: "
-          f"{[round(f['ready']) for f in loads]} ms)")  # fmt: skip
-    assert timing["html"] < INDEX_BYTES and timing["ready"] < DOM_READY_MS, timing
+    page.goto(indexes["big"], wait_until="load")
+    timing = page.evaluate(LOAD_FIGURES)  # its load time is benchmarks/site_index.py's, not a bound
+    assert timing["html"] < INDEX_BYTES, timing
     assert timing["covers"] < 60, timing  # lazy: only covers near the screen are fetched
     page.get_by_label("Search titles, excerpts, categories and tags").fill("post 689:")
     assert _visible(page) == 1
