@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Benchmark exporter's Piper narration of the seed against Piper's own command line.
 
-    .venv/bin/python benchmarks/piper.py [--post FILE] [--sentences N]
+    .venv/bin/python benchmarks/piper_speed.py [--post FILE] [--sentences N]
 
 Every step runs in a fresh child process and synthesizes the same sentences (the seed's
 spoken script, each distinct text once) from a cold start (model load included):
@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-# this file is called piper.py: keep its folder off the path so `import piper` finds Piper
+# keep this folder off the path: `import piper` must find Piper, not a script here
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 sys.path.insert(0, str(ROOT))  # for the process-tree helper the tests use
 
