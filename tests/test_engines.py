@@ -66,7 +66,7 @@ def test_audiobooks_and_overlays_follow_the_engines_sample_rate(
     timeline = narrated.timeline
     assert timeline.sample_rate == 16000
     targets = [("m4b", tmp_path / "r.m4b"), ("mp3", tmp_path / "r.mp3")]
-    audiobook.write_audiobooks(book, narrated, cache, targets, jobs=1)
+    audiobook.write_audiobooks(book, narrated, cache, targets)
     seconds = timeline.total / 16000
     for _, path in targets:
         with av.open(str(path)) as container:

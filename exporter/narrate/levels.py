@@ -30,7 +30,8 @@ GAIN_ROUNDS = 6  # leveled measurements to correct the gain for the limiter
 OVERSAMPLE = 4  # BS.1770-4 Annex 2: 4x; speech has little energy near Nyquist
 HALF_TAPS = 8  # input samples of FIR context each side of an oversampled point
 RECORD_SCHEMA = 1  # the layout of the records below; a new one ignores the old records
-METER_VERSION = 1  # raise when loudness.py measures differently: cached figures are then stale
+METER_VERSION = 2  # raise when a meter measures differently: cached figures are then stale
+# (2: written files are measured by FFmpeg's ebur128 and a 4x-oversampled astats peak)
 GAIN_SEARCH_VERSION = 2  # raise when GainSearch chooses differently (2: a first guess, secant)
 
 
@@ -130,7 +131,7 @@ def file_key(path: Path) -> str:
         content = hashlib.file_digest(file, "sha256").hexdigest()
     fields = [
         "measured", RECORD_SCHEMA, METER_VERSION, content,
-        _versions("av", "pyloudnorm", "scipy"),
+        _versions("av"),
     ]  # fmt: skip
     return digest(fields)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,8 +21,13 @@ from exporter.narrate.script import Script, speech_script
 from exporter.narrate.synthesis import NarrationStats, narrate, sample_count
 from exporter.narrate.timeline import Timeline, build_timeline
 from exporter.run.settings import Settings
-from exporter.write.audio.assemble import AudioTags, ChapterMark, assemble_audiobook, decode_pcm
-from exporter.write.audio.common import Cover, failures
+from exporter.write.audio.assemble import (
+    AudioTags,
+    ChapterMark,
+    assemble_audiobook,
+    measure_file,
+)
+from exporter.write.audio.common import Cover
 from exporter.write.audio.segments import (
     EarlyEncoder,
     encode_missing,
@@ -160,11 +166,12 @@ def audio_tags(book: Book) -> AudioTags:
 
 
 def encode_segments(
-    narrated: Narrated, cache: AudioCache, formats: Sequence[str], jobs: int
+    narrated: Narrated, cache: AudioCache, formats: Sequence[str], threads: int | None = None
 ) -> tuple[dict[str, list[Path]], int]:
     """Encode every segment the cache lacks; return each format's segment files and the count.
 
     The files are in time-line order; the count is how many (segment, format) pairs were encoded.
+    `threads` encode side by side (default: one per core, see `encoder_threads`).
     """
     plan = {
         fmt: segment_jobs(
@@ -173,7 +180,7 @@ def encode_segments(
         )
         for fmt in formats
     }  # fmt: skip
-    encoded = encode_missing([job for fmt_jobs in plan.values() for job in fmt_jobs], jobs)
+    encoded = encode_missing([job for fmt_jobs in plan.values() for job in fmt_jobs], threads)
     return {fmt: [job.path for job in fmt_jobs] for fmt, fmt_jobs in plan.items()}, encoded
 
 
@@ -182,18 +189,17 @@ def write_audiobooks(
     narrated: Narrated,
     cache: AudioCache,
     targets: Sequence[tuple[str, Path]],
-    jobs: int,
 ) -> list[Path]:
     """Write one audiobook per (format, path) from the narration's cached segments.
 
-    Segments the cache lacks are encoded first (with jobs > 1, in worker processes too).
+    Segments the cache lacks are encoded first, in threads side by side.
     """
     timeline = narrated.timeline
     chapters = _chapter_marks(narrated)
     if not timeline.segments:
         raise AudioError("there is no audio to encode")
     formats = list(dict.fromkeys(fmt for fmt, _ in targets))
-    segments, _ = encode_segments(narrated, cache, formats, jobs)
+    segments, _ = encode_segments(narrated, cache, formats)
     tags = audio_tags(book)
     for fmt, path in targets:
         assemble_audiobook(
@@ -231,25 +237,34 @@ def _chapter_marks(narrated: Narrated) -> tuple[ChapterMark, ...]:
     return tuple(ChapterMark(title, start) for title, start in zip(titles, starts, strict=True))
 
 
-def measure_audiobook(path: Path, target_lufs: float, cache: AudioCache) -> levels.Loudness:
-    """Measure a written audiobook as decoded; warn when it misses the target or the peak.
+def measure_audiobooks(
+    paths: Sequence[Path], target_lufs: float, cache: AudioCache
+) -> list[levels.Loudness]:
+    """Measure written audiobooks as decoded, side by side; warn when one misses the target.
 
-    The measurement is kept in the cache under the file's SHA-256: a file written before, byte
-    for byte (a fresh output folder, an unchanged book), is not decoded again.
+    FFmpeg decodes and meters each file in C (`measure_file`), so the files measure in
+    threads at once. A measurement is kept in the cache under the file's SHA-256: a file
+    written before, byte for byte (a fresh output folder, an unchanged book), is not decoded
+    again.
     """
-    with failures(f"cannot measure {path.name}"):
-        key = levels.file_key(path)
-        found = levels.cached_loudness(cache, key)
-        if found is None:
-            from exporter.narrate import loudness  # numpy and scipy: only to measure
+    with ThreadPoolExecutor(max(1, len(paths)), thread_name_prefix="exporter-measure") as pool:
+        found = list(pool.map(lambda path: _measured(path, cache), paths))
+    for path, figures in zip(paths, found, strict=True):
+        if abs(figures.lufs - target_lufs) > LOUDNESS_TOLERANCE:
+            missed = f"measures {figures.lufs:.1f} LUFS, not {target_lufs:g} ± 1"
+            log.warn("loudness", f"{path.name} {missed}")
+        if figures.true_peak > TRUE_PEAK_LIMIT:
+            log.warn("loudness", f"{path.name} peaks at {figures.true_peak:.1f} dBTP, over -3 dBTP")
+    return found
 
-            rate, chunks = decode_pcm(path)
-            found = loudness.measure(chunks, rate, floats=True)
-            levels.store_loudness(cache, key, found)
-    if abs(found.lufs - target_lufs) > LOUDNESS_TOLERANCE:
-        log.warn("loudness", f"{path.name} measures {found.lufs:.1f} LUFS, not {target_lufs:g} ± 1")
-    if found.true_peak > TRUE_PEAK_LIMIT:
-        log.warn("loudness", f"{path.name} peaks at {found.true_peak:.1f} dBTP, over -3 dBTP")
+
+def _measured(path: Path, cache: AudioCache) -> levels.Loudness:
+    """One file's loudness: from the cache when this very file was measured before."""
+    key = levels.file_key(path)
+    found = levels.cached_loudness(cache, key)
+    if found is None:
+        found = levels.Loudness(*measure_file(path))
+        levels.store_loudness(cache, key, found)
     return found
 
 

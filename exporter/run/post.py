@@ -104,7 +104,7 @@ def read_source(source: Source, settings: Settings) -> Post | PostResult:
 def _narrate(book: Book, lexicon_from: Path, ctx: BuildContext, result: PostResult) -> Narrated:
     """Write the audiobooks, transcript and read-along EPUB of a built book into the result."""
     from exporter.run.audiobook import (
-        measure_audiobook,
+        measure_audiobooks,
         narrate_book,
         read_along_overlays,
         write_audiobooks,
@@ -139,13 +139,13 @@ def _narrate(book: Book, lexicon_from: Path, ctx: BuildContext, result: PostResu
     try:
         if targets:
             ctx.reporter.stage(slug, f"encoding {', '.join(f for f, _ in targets)}", len(targets))
-            written = write_audiobooks(book, narrated, ctx.cache, targets, settings.jobs)
+            written = write_audiobooks(book, narrated, ctx.cache, targets)
             ctx.reporter.advance(len(targets))
             result.outputs += [path for path in written if path != scratch]
             result.narration_lufs, result.gain_db = narrated.narration_lufs, narrated.gain_db
-            for fmt, path in targets:
-                label = "read-along mp3" if path == scratch else fmt
-                result.loudness[label] = measure_audiobook(path, settings.loudness, ctx.cache)
+            labels = ["read-along mp3" if path == scratch else fmt for fmt, path in targets]
+            found = measure_audiobooks([path for _, path in targets], settings.loudness, ctx.cache)
+            result.loudness.update(zip(labels, found, strict=True))
         if settings.chapter_files:
             ctx.reporter.stage(slug, "encoding one MP3 per chapter", 1)
             result.outputs.append(

@@ -188,6 +188,12 @@ def decode_pcm(path: Path) -> tuple[int, Iterator[bytes]]:
         return m4b.decode_pcm(Path(path))
 
 
+def measure_file(path: Path) -> tuple[float, float]:
+    """An audiobook's integrated loudness (LUFS) and true peak (dBTP) as decoded, by FFmpeg."""
+    with failures(f"cannot measure {Path(path).name}"):
+        return m4b.measure_file(Path(path))
+
+
 def probe_duration(path: Path) -> float:
     """Return an audiobook's playing time in seconds, as a player would show it."""
     with failures(f"cannot read {Path(path).name}"):

@@ -4,7 +4,8 @@ A segment's encoded bytes depend only on what is fed to its encoder: its lead si
 utterances (cache key and length) with the silence after each, how many samples are fed, and
 the encoder's settings. All of that goes into the segment's cache key, so a segment whose
 sentences did not change is never encoded again, wherever it now lies in the book. With more
-than one job, missing segments are encoded in spawned worker processes and in this one.
+than one core, missing segments are encoded in threads side by side (the encoders release
+the GIL).
 
 Encoding can also start before the narration is complete (EarlyEncoder): eSpeak NG synthesizes
 in native code with the GIL released and the narration loop mostly waits for it, so encoders
@@ -18,12 +19,11 @@ where errors are reported.
 
 from __future__ import annotations
 
+import os
 import queue
-import signal
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future
-from concurrent.futures.process import BrokenProcessPool
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -34,7 +34,6 @@ from exporter.narrate import levels
 from exporter.narrate.cache import AudioCache, digest
 from exporter.narrate.script import Script
 from exporter.narrate.timeline import GRID, LEAD, TAIL, Cue, Layout, Segment, Timeline
-from exporter.workers import worker_pool
 from exporter.write.audio.assemble import codec_signature, encode_segment, unfed_tail
 from exporter.write.audio.common import read_segment
 
@@ -42,7 +41,6 @@ if TYPE_CHECKING:  # the meter pulls in numpy and scipy: loaded only to measure 
     from exporter.narrate.loudness import GainSearch
 
 SEGMENT_SCHEMA = 2
-_POOL_MIN_SECONDS = 60.0  # less audio than this to encode: a worker would start too late
 _CHUNK = 8192  # samples fed to an encoder at a time
 PROVISIONAL_SECONDS = 60.0  # narration measured before early segments are encoded
 
@@ -192,38 +190,38 @@ def missing(jobs: Sequence[SegmentJob]) -> list[SegmentJob]:
     return result
 
 
-def _quiet_worker() -> None:
-    """Leave Ctrl-C to the parent, which stops the pool and cleans up (pool initializer)."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+def encoder_threads() -> int:
+    """Threads encoding segments side by side: one per core this process may use, at most 4."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(cores, 4))
 
 
-def encode_missing(jobs: Sequence[SegmentJob], workers: int) -> int:
-    """Encode every segment the cache lacks; return how many were encoded.
+def encode_missing(jobs: Sequence[SegmentJob], workers: int | None = None) -> int:
+    """Encode every segment the cache lacks, longest first, in threads; return how many.
 
-    With `workers > 1` and enough audio to encode, `workers - 1` spawned processes take the
-    longest segments first while this process takes the shortest from the other end; a
-    segment still queued when this process reaches it is taken back from the pool.
+    FFmpeg's AAC encoder (PyAV) and LAME (lameenc) release the GIL while they encode, so
+    threads run the two formats, and several segments, side by side on separate cores: a
+    single post uses every core without the start-up of a worker process. `workers` is the
+    number of threads (default: `encoder_threads()`).
     """
     todo = sorted(missing(jobs), key=lambda job: -job.fed)
-    seconds = sum(job.fed / job.sample_rate for job in todo)
-    if workers <= 1 or len(todo) < 2 or seconds < _POOL_MIN_SECONDS:
+    threads = min(len(todo), workers or encoder_threads())
+    if threads <= 1:
         for job in todo:
             encode_job(job)
         return len(todo)
-    pool = worker_pool(workers - 1, _quiet_worker)
-    try:
-        futures: list[Future[Path]] = [pool.submit(encode_job, job) for job in todo]
-        for job, future in zip(reversed(todo), reversed(futures), strict=True):
-            if not future.cancel():
-                break
-            encode_job(job)
-        for future in futures:
-            if not future.cancelled():
+    with ThreadPoolExecutor(threads, thread_name_prefix="exporter-encode") as pool:
+        futures = [pool.submit(encode_job, job) for job in todo]
+        try:
+            for future in futures:
                 future.result()
-    except BrokenProcessPool as exc:
-        raise AudioError(f"an audio encoder process died ({exc}); try --jobs 1") from exc
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        except BaseException:
+            for future in futures:
+                future.cancel()
+            raise
     return len(todo)
 
 
