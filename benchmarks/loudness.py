@@ -5,9 +5,10 @@
 Builds the post, and a longer one (its body three times, sentences changed so nothing is
 cached), with eSpeak NG, and with Piper when `exporter.narrate.engines.piper` exists; prints
 for m4b, mp3 and the read-along's MP3 the integrated loudness and true peak that report.json
-gives (pyloudnorm's filters, 4x oversampled peaks) and that FFmpeg's ebur128 filter (via PyAV,
-192 kHz true peak) measures on the decoded file. Then edits one sentence of the post and
-rebuilds: prints whether the book gain moved and how many segments were encoded again.
+gives (FFmpeg's ebur128 and a 4x-oversampled peak on the decoded file) and that FFmpeg's
+ebur128 filter with its own 192 kHz true peak (via PyAV, the tests' meter) measures. Then
+edits one sentence of the post and rebuilds: prints whether the book gain moved and how
+many segments were encoded again.
 Not a timed test: numbers for the README.
 """
 

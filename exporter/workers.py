@@ -1,4 +1,4 @@
-"""Where exporter's worker processes come from: forked from a clean, preloaded server.
+"""Where exporter's worker processes come from (a clean, preloaded fork server), and its threads.
 
 eSpeak NG starts a thread the first time it is used, and a process that forks after that can
 hang; so workers are never forked from the main process. They are forked from Python's fork
@@ -15,6 +15,7 @@ current directory cannot shadow the installed package.
 from __future__ import annotations
 
 import atexit
+import collections
 import contextlib
 import ctypes
 import os
@@ -23,16 +24,18 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from multiprocessing import forkserver, get_all_start_methods, get_context
 from multiprocessing.context import BaseContext
 from multiprocessing.util import Finalize
 from types import FrameType
-from typing import Any
+from typing import Any, TypeVar
 
 PRELOAD = ["exporter.run.post", "exporter.narrate.synthesis", "exporter.write.audio.segments"]
 _PR_SET_PDEATHSIG = 1
+_In = TypeVar("_In")
+_Out = TypeVar("_Out")
 
 
 def worker_context() -> BaseContext:
@@ -129,3 +132,41 @@ def worker_pool(
         initializer=_start_worker,
         initargs=(os.getpid(), initializer, *initargs),
     )
+
+
+# ---------------------------------------------------------------- threads for native work
+
+
+def cores() -> int:
+    """Cores this process may run on, at most 4: threads for work that releases the GIL."""
+    try:
+        count = len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        count = os.cpu_count() or 1
+    return max(1, min(count, 4))
+
+
+def in_threads(
+    work: Callable[[_In], _Out], items: Iterable[_In], *, window: int = 16
+) -> Iterator[_Out]:
+    """`map(work, items)` in `cores()` threads, in order, with at most `window` items in flight.
+
+    For work that spends its time in native code with the GIL released (numpy, FFmpeg);
+    the window bounds what is held in memory at once.
+    """
+    threads = cores()
+    if threads == 1:
+        yield from map(work, items)
+        return
+    with ThreadPoolExecutor(threads, thread_name_prefix="exporter-work") as pool:
+        pending: collections.deque[Future[_Out]] = collections.deque()
+        try:
+            for item in items:
+                pending.append(pool.submit(work, item))
+                if len(pending) >= window:
+                    yield pending.popleft().result()
+            while pending:
+                yield pending.popleft().result()
+        finally:
+            for future in pending:
+                future.cancel()

@@ -5,12 +5,12 @@ from __future__ import annotations
 import itertools
 import json
 import math
+import wave
 import zipfile
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pyloudnorm
 import pytest
 
 from exporter.cli import main
@@ -33,15 +33,23 @@ def speechlike(seconds: float, seed: int = 1) -> np.ndarray:
     return burst
 
 
-def test_streaming_meter_matches_pyloudnorm() -> None:
-    """Fed in uneven chunks, the meter gives pyloudnorm's integrated loudness to 0.01 LU."""
-    signal = speechlike(23.7)
-    reference = pyloudnorm.Meter(RATE).integrated_loudness(signal)
+def test_streaming_meter_matches_ffmpeg(tmp_path: Path) -> None:
+    """Fed in uneven chunks, the meter gives FFmpeg's ebur128 integrated loudness to 0.01 LU."""
+    pcm = loudness.pcm_of(speechlike(23.7))
+    with wave.open(str(tmp_path / "speech.wav"), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(RATE)
+        out.writeframes(pcm)
+    reference, _ = ebur128(tmp_path / "speech.wav")
     meter = loudness.LoudnessMeter(RATE)
-    cuts = [0, 1, 2206, 9000, 9001, 150_000, 300_000, len(signal)]
+    cuts = [0, 1, 2206, 9000, 9001, 150_000, 300_000, len(pcm) // 2]
     for start, stop in itertools.pairwise(cuts):
-        meter.add(signal[start:stop])
+        meter.add_pcm(pcm[2 * start : 2 * stop])
     assert meter.integrated() == pytest.approx(reference, abs=0.01)
+    floats = loudness.LoudnessMeter(RATE)
+    floats.add(loudness.samples_of(pcm))
+    assert floats.integrated() == pytest.approx(meter.integrated(), abs=1e-6)
 
 
 def test_silence_and_short_audio_have_no_loudness() -> None:

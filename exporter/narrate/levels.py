@@ -20,18 +20,18 @@ from typing import TYPE_CHECKING
 from exporter.narrate.cache import AudioCache, digest
 from exporter.versions import installed_version
 
-if TYPE_CHECKING:  # the meter pulls in numpy and scipy: loaded only when something is measured
+if TYPE_CHECKING:  # the meter pulls in numpy and libebur128: loaded only when something is measured
     from exporter.narrate.loudness import GainSearch
 
 GAIN_STEP_DB = 0.5  # the book gain is quantized, so a small edit rarely moves it
 PCM_CEILING_DBTP = -4.5  # lossy encoders raise true peaks: leave margin below -3 dBTP
-LIMITER_VERSION = 1
+LIMITER_VERSION = 2  # 2: the oversampler and running minimum in numpy (no scipy)
 GAIN_ROUNDS = 6  # leveled measurements to correct the gain for the limiter
 OVERSAMPLE = 4  # BS.1770-4 Annex 2: 4x; speech has little energy near Nyquist
 HALF_TAPS = 8  # input samples of FIR context each side of an oversampled point
 RECORD_SCHEMA = 1  # the layout of the records below; a new one ignores the old records
-METER_VERSION = 2  # raise when a meter measures differently: cached figures are then stale
-# (2: written files are measured by FFmpeg's ebur128 and a 4x-oversampled astats peak)
+METER_VERSION = 3  # raise when a meter measures differently: cached figures are then stale
+# (2: written files measured by FFmpeg's ebur128 and astats; 3: the book's meter is libebur128)
 GAIN_SEARCH_VERSION = 2  # raise when GainSearch chooses differently (2: a first guess, secant)
 
 
@@ -72,7 +72,7 @@ def gain_key(
     """The key of a book's gain: its sentences (start, cache key), length, target and meter."""
     fields: list[object] = [
         "gain", RECORD_SCHEMA, METER_VERSION, GAIN_SEARCH_VERSION, sample_rate, target, total,
-        signature(ceiling), GAIN_STEP_DB, GAIN_ROUNDS, _versions("pyloudnorm", "scipy"),
+        signature(ceiling), GAIN_STEP_DB, GAIN_ROUNDS, _versions("pyebur128", "numpy"),
         [list(item) for item in placed],
     ]  # fmt: skip
     return digest(fields)
@@ -115,7 +115,7 @@ def book_gain(
     found = cached_gain(cache, key)
     if found is not None:
         return found
-    from exporter.narrate import loudness  # numpy and scipy: only to measure
+    from exporter.narrate import loudness  # numpy and libebur128: only to measure
 
     if search is None or search.placed != list(placed[: len(search.placed)]):
         search = loudness.GainSearch(cache, sample_rate, target, ceiling)

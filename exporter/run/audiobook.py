@@ -171,7 +171,7 @@ def encode_segments(
     """Encode every segment the cache lacks; return each format's segment files and the count.
 
     The files are in time-line order; the count is how many (segment, format) pairs were encoded.
-    `threads` encode side by side (default: one per core, see `encoder_threads`).
+    `threads` encode side by side (default: one per core).
     """
     plan = {
         fmt: segment_jobs(

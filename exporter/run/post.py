@@ -40,7 +40,7 @@ from exporter.write.site.card import make_card
 from exporter.write.site.chapters import write_chapters
 from exporter.write.site.page import write_page
 
-if TYPE_CHECKING:  # the audiobook stage loads numpy and scipy: only a narrated build imports it
+if TYPE_CHECKING:  # the audiobook stage loads meter and encoders: only narrated builds import it
     from exporter.run.audiobook import Narrated
 
 COVER_HREF = "cover.jpg"  # beside the text, never where embedded images go (images/)

@@ -19,7 +19,6 @@ where errors are reported.
 
 from __future__ import annotations
 
-import os
 import queue
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -34,10 +33,11 @@ from exporter.narrate import levels
 from exporter.narrate.cache import AudioCache, digest
 from exporter.narrate.script import Script
 from exporter.narrate.timeline import GRID, LEAD, TAIL, Cue, Layout, Segment, Timeline
+from exporter.workers import cores
 from exporter.write.audio.assemble import codec_signature, encode_segment, unfed_tail
 from exporter.write.audio.common import read_segment
 
-if TYPE_CHECKING:  # the meter pulls in numpy and scipy: loaded only to measure or level
+if TYPE_CHECKING:  # the meter pulls in numpy and libebur128: loaded only to measure or level
     from exporter.narrate.loudness import GainSearch
 
 SEGMENT_SCHEMA = 2
@@ -154,7 +154,7 @@ def _leveled(cache: AudioCache, key: str, job: SegmentJob) -> bytes:
     found = cache.get(levels.leveled_key(key, job.gain_db, job.ceiling))
     if found is not None:
         return found
-    from exporter.narrate import loudness  # numpy and scipy: only to level
+    from exporter.narrate import loudness  # numpy: only to level
 
     return loudness.leveled_pcm(cache, key, job.gain_db, job.ceiling, job.sample_rate)
 
@@ -190,25 +190,16 @@ def missing(jobs: Sequence[SegmentJob]) -> list[SegmentJob]:
     return result
 
 
-def encoder_threads() -> int:
-    """Threads encoding segments side by side: one per core this process may use, at most 4."""
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except AttributeError:  # not Linux
-        cores = os.cpu_count() or 1
-    return max(1, min(cores, 4))
-
-
 def encode_missing(jobs: Sequence[SegmentJob], workers: int | None = None) -> int:
     """Encode every segment the cache lacks, longest first, in threads; return how many.
 
     FFmpeg's AAC encoder (PyAV) and LAME (lameenc) release the GIL while they encode, so
     threads run the two formats, and several segments, side by side on separate cores: a
     single post uses every core without the start-up of a worker process. `workers` is the
-    number of threads (default: `encoder_threads()`).
+    number of threads (default: one per core).
     """
     todo = sorted(missing(jobs), key=lambda job: -job.fed)
-    threads = min(len(todo), workers or encoder_threads())
+    threads = min(len(todo), workers or cores())
     if threads <= 1:
         for job in todo:
             encode_job(job)
@@ -330,7 +321,7 @@ class EarlyEncoder:
             )  # fmt: skip
             return gain
         if self.search is None:
-            from exporter.narrate import loudness  # numpy and scipy: only to measure
+            from exporter.narrate import loudness  # numpy and libebur128: only to measure
 
             self.search = loudness.GainSearch(self.cache, rate, self.target_lufs, self.ceiling)
         self.search.add(placed[len(self.search.placed) :])
