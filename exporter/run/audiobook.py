@@ -237,25 +237,40 @@ def _chapter_marks(narrated: Narrated) -> tuple[ChapterMark, ...]:
     return tuple(ChapterMark(title, start) for title, start in zip(titles, starts, strict=True))
 
 
-def measure_audiobooks(
-    paths: Sequence[Path], target_lufs: float, cache: AudioCache
-) -> list[levels.Loudness]:
-    """Measure written audiobooks as decoded, side by side; warn when one misses the target.
+class AudiobookCheck:
+    """Written audiobooks decoded and measured in threads while the build goes on.
 
-    FFmpeg decodes and meters each file in C (`measure_file`), so the files measure in
-    threads at once. A measurement is kept in the cache under the file's SHA-256: a file
+    FFmpeg decodes and meters each file in C with the GIL released (`measure_file`), so the
+    files measure side by side, beside whatever the build writes next (the transcript, the
+    read-along EPUB). A measurement is kept in the cache under the file's SHA-256: a file
     written before, byte for byte (a fresh output folder, an unchanged book), is not decoded
     again.
     """
-    with ThreadPoolExecutor(max(1, len(paths)), thread_name_prefix="exporter-measure") as pool:
-        found = list(pool.map(lambda path: _measured(path, cache), paths))
-    for path, figures in zip(paths, found, strict=True):
-        if abs(figures.lufs - target_lufs) > LOUDNESS_TOLERANCE:
-            missed = f"measures {figures.lufs:.1f} LUFS, not {target_lufs:g} ± 1"
-            log.warn("loudness", f"{path.name} {missed}")
-        if figures.true_peak > TRUE_PEAK_LIMIT:
-            log.warn("loudness", f"{path.name} peaks at {figures.true_peak:.1f} dBTP, over -3 dBTP")
-    return found
+
+    def __init__(self, paths: Sequence[Path], cache: AudioCache) -> None:
+        """Start measuring every file."""
+        self.paths = list(paths)
+        self.pool = ThreadPoolExecutor(max(1, len(paths)), thread_name_prefix="exporter-check")
+        self.futures = [self.pool.submit(_measured, path, cache) for path in self.paths]
+
+    def results(self, target_lufs: float) -> list[levels.Loudness]:
+        """Each file's loudness, in order; warn when one misses the target or the peak limit."""
+        try:
+            found = [future.result() for future in self.futures]
+        finally:
+            self.close()
+        for path, figures in zip(self.paths, found, strict=True):
+            if abs(figures.lufs - target_lufs) > LOUDNESS_TOLERANCE:
+                missed = f"measures {figures.lufs:.1f} LUFS, not {target_lufs:g} ± 1"
+                log.warn("loudness", f"{path.name} {missed}")
+            if figures.true_peak > TRUE_PEAK_LIMIT:
+                peak = f"peaks at {figures.true_peak:.1f} dBTP, over -3 dBTP"
+                log.warn("loudness", f"{path.name} {peak}")
+        return found
+
+    def close(self) -> None:
+        """Wait for the measurements under way; drop those not started (on a failure)."""
+        self.pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _measured(path: Path, cache: AudioCache) -> levels.Loudness:

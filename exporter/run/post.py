@@ -104,7 +104,7 @@ def read_source(source: Source, settings: Settings) -> Post | PostResult:
 def _narrate(book: Book, lexicon_from: Path, ctx: BuildContext, result: PostResult) -> Narrated:
     """Write the audiobooks, transcript and read-along EPUB of a built book into the result."""
     from exporter.run.audiobook import (
-        measure_audiobooks,
+        AudiobookCheck,
         narrate_book,
         read_along_overlays,
         write_audiobooks,
@@ -136,6 +136,7 @@ def _narrate(book: Book, lexicon_from: Path, ctx: BuildContext, result: PostResu
     result.engine, result.voice, result.voice_reason = choice.engine, narrated.voice, choice.reason
     result.audio_seconds = narrated.timeline.seconds(narrated.timeline.total)
     result.synthesized, result.reused = narrated.stats.synthesized, narrated.stats.reused
+    check: AudiobookCheck | None = None
     try:
         if targets:
             ctx.reporter.stage(slug, f"encoding {', '.join(f for f, _ in targets)}", len(targets))
@@ -143,9 +144,7 @@ def _narrate(book: Book, lexicon_from: Path, ctx: BuildContext, result: PostResu
             ctx.reporter.advance(len(targets))
             result.outputs += [path for path in written if path != scratch]
             result.narration_lufs, result.gain_db = narrated.narration_lufs, narrated.gain_db
-            labels = ["read-along mp3" if path == scratch else fmt for fmt, path in targets]
-            found = measure_audiobooks([path for _, path in targets], settings.loudness, ctx.cache)
-            result.loudness.update(zip(labels, found, strict=True))
+            check = AudiobookCheck([path for _, path in targets], ctx.cache)  # runs beside
         if settings.chapter_files:
             ctx.reporter.stage(slug, "encoding one MP3 per chapter", 1)
             result.outputs.append(
@@ -158,7 +157,12 @@ def _narrate(book: Book, lexicon_from: Path, ctx: BuildContext, result: PostResu
             read_along = names.read_along
             write_epub(book, read_along, media=read_along_overlays(book, narrated, mp3))
             result.outputs.append(read_along)
+        if check is not None:
+            labels = ["read-along mp3" if path == scratch else fmt for fmt, path in targets]
+            result.loudness.update(zip(labels, check.results(settings.loudness), strict=True))
     finally:
+        if check is not None:
+            check.close()
         scratch.unlink(missing_ok=True)
     return narrated
 
