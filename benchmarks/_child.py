@@ -8,16 +8,53 @@ import json
 import os
 import resource
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # for tests.measure
+from tests.measure import descendants
+
+
+class _TreePeak:
+    """The largest resident memory of this process and all its descendants together, sampled."""
+
+    def __init__(self, every: float = 0.02) -> None:
+        """Start sampling /proc every `every` seconds in a daemon thread."""
+        self.peak_kib = 0
+        self.every = every
+        threading.Thread(target=self._run, daemon=True).start()
+
+    def _run(self) -> None:
+        """Sample until the process ends."""
+        while True:
+            self.peak_kib = max(self.peak_kib, self.sample())
+            time.sleep(self.every)
+
+    @staticmethod
+    def sample() -> int:
+        """VmRSS (KiB) of this process and every living descendant, summed."""
+        total = 0
+        for pid in {os.getpid(), *descendants(os.getpid())}:
+            try:
+                for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                    if line.startswith("VmRSS:"):
+                        total += int(line.split()[1])
+            except (OSError, ValueError):
+                continue
+        return total
+
+
+_TREE = _TreePeak()
+
 
 def _peak_mib() -> float:
-    """Peak resident memory of this process and of its finished children, in MiB (Linux KiB)."""
+    """Peak resident memory of the process tree (sampled), or of this process or of its
+    largest finished child when that was higher (ru_maxrss, Linux KiB), in MiB."""
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return max(own, kids) / 1024
+    return max(own, kids, _TREE.peak_kib, _TREE.sample()) / 1024
 
 
 def step_build(post: str, out: str, cache: str, jobs: str, *extra: str) -> None:

@@ -10,11 +10,10 @@ import math
 from pathlib import Path
 from typing import Any
 
-import av
-
 
 def ebur128(path: Path) -> tuple[float, float]:
     """FFmpeg's own meter (libavfilter ebur128, peak=true) on a decoded file: LUFS, dBTP."""
+    import av  # here: the benchmarks' processes import this module for `descendants` alone
     with av.open(str(path)) as container:
         stream = container.streams.audio[0]
         graph: Any = av.filter.Graph()
