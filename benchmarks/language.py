@@ -12,11 +12,14 @@ are counted as no vote (the way `detect_language` treats them) and shown apart. 
 detector in a fresh process: seconds to the first result (import and model load), resident
 memory after it (VmRSS, against a bare interpreter's) and the mean time of one call. Writes
 nothing (the child processes read and print only); `--calls N` sets the timed calls per text.
+The third column, "exporter", is `detect_language` itself, one text at a time. py3langid is no
+longer a dependency: `pip install py3langid` to compare against it (left out when missing).
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import re
 import subprocess
@@ -111,7 +114,16 @@ def pycld2_classifier() -> Classify:
     return classify
 
 
-DETECTORS = {"py3langid": py3langid_classifier, "pycld2": pycld2_classifier}
+def exporter_classifier() -> Classify:
+    """The project's own `detect_language`, one text at a time (pycld2, shares of a stretch)."""
+    from exporter.clean.language import detect_language
+
+    return lambda text: detect_language([text])
+
+
+DETECTORS = {"py3langid": py3langid_classifier, "pycld2": pycld2_classifier,
+             "exporter": exporter_classifier}
+MODULES = {"py3langid": "py3langid", "pycld2": "pycld2", "exporter": "pycld2"}
 
 
 def child(name: str, calls: int) -> None:
@@ -152,45 +164,55 @@ def main() -> None:
         return
     texts = samples()
     results = {}
-    for name in DETECTORS:
+    for name, module in MODULES.items():
+        if importlib.util.find_spec(module) is None:
+            print(f"{name}: {module} is not installed (pip install {module}), left out")
+            continue
         run = subprocess.run([sys.executable, __file__, "--child", name, "--calls",
                               str(options.calls)], capture_output=True, text=True, check=True)
         results[name] = json.loads(run.stdout)
-    tally: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0])
+    names = list(results)
+    tally: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0] * (2 * len(names) + 1))
     misses: list[str] = []
     for index, (kind, language, text) in enumerate(texts):
-        for column, name in enumerate(DETECTORS):
+        row = tally[(language, kind)]
+        for column, name in enumerate(names):
             answer = results[name]["answers"][index]
-            row = tally[(language, kind)]
             row[column * 2] += answer == language
             row[column * 2 + 1] += answer is None
             if answer != language:
                 misses.append(f"  {name:9} {kind:9} {language}: {answer}  {text[:60]!r}")
-        tally[(language, kind)][4] += 1
-    print("language  kind       texts  py3langid  pycld2 (no vote)")
-    totals = [0, 0, 0, 0, 0]
+        row[-1] += 1
+    print("right (no vote) of texts, per language and kind of text")
+    print(f"{'language':9} {'kind':10} {'texts':>5}" + "".join(f" {n:>12}" for n in names))
+    totals = [0] * (2 * len(names) + 1)
+    by_language: dict[str, list[int]] = defaultdict(lambda: [0] * (2 * len(names) + 1))
     for (language, kind), row in sorted(tally.items()):
-        print(f"{language:9} {kind:10} {row[4]:5}  {row[0]:9}  {row[2]:6} ({row[3]})")
+        print(f"{language:9} {kind:10} {row[-1]:5}" + _cells(row))
         totals = [a + b for a, b in zip(totals, row, strict=True)]
-    print(f"{'all':9} {'':10} {totals[4]:5}  {totals[0]:9}  {totals[2]:6} ({totals[3]})")
-    by_language: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
-    for (language, _), row in tally.items():
-        by_language[language] = [by_language[language][0] + row[0],
-                                 by_language[language][1] + row[2],
-                                 by_language[language][2] + row[4]]
-    print("\nper language: " + ", ".join(
-        f"{lang} {a}/{n} vs {b}/{n}" for lang, (a, b, n) in sorted(by_language.items())))
+        by_language[language] = [a + b for a, b in zip(by_language[language], row, strict=True)]
+    print("\nper language")
+    for language, row in sorted(by_language.items()):
+        print(f"{language:9} {'':10} {row[-1]:5}" + _cells(row))
+    print(f"{'all':9} {'':10} {totals[-1]:5}" + _cells(totals))
     print("\nwrong or no answer:\n" + "\n".join(misses) if misses else "\nno mistakes")
     print("\ndetector   first result  per call   VmRSS loaded (bare)  loaded - bare")
     for name, figures in results.items():
         print(f"{name:10} {figures['first']:10.3f} s {figures['call'] * 1e3:7.3f} ms "
               f"{figures['loaded']:8.1f} MiB ({figures['bare']:.1f})  "
               f"{figures['loaded'] - figures['bare']:8.1f} MiB")
-    load = results["py3langid"]["first"] / max(results["pycld2"]["first"], 1e-9)
-    memory = (results["py3langid"]["loaded"] - results["py3langid"]["bare"]) / max(
-        results["pycld2"]["loaded"] - results["pycld2"]["bare"], 1e-9)
-    call = results["py3langid"]["call"] / max(results["pycld2"]["call"], 1e-9)
-    print(f"\npy3langid / pycld2: first result {load:.0f}x, memory {memory:.0f}x, call {call:.1f}x")
+    if "py3langid" in results and "pycld2" in results:
+        old, new = results["py3langid"], results["pycld2"]
+        load = old["first"] / max(new["first"], 1e-9)
+        memory = (old["loaded"] - old["bare"]) / max(new["loaded"] - new["bare"], 1e-9)
+        call = old["call"] / max(new["call"], 1e-9)
+        print(f"\npy3langid / pycld2: first result {load:.0f}x, memory {memory:.0f}x, "
+              f"call {call:.1f}x")
+
+
+def _cells(row: list[int]) -> str:
+    """Right (no vote) for each detector of a tally row."""
+    return "".join(f" {f'{row[2 * i]} ({row[2 * i + 1]})':>12}" for i in range(len(row) // 2))
 
 
 if __name__ == "__main__":

@@ -247,24 +247,24 @@ SHORT: dict[str, list[str]] = {
     ],
 }
 
-# About 20 letters: too little to be sure of, but a detector still gives an answer.
+# 20 to 25 letters, just enough to be told: a detector still gives an answer.
 TINY: dict[str, list[str]] = {
-    "en": ["See you at the market.", "What a lovely day it was.", "I agree with every word.",
-           "New photos are up."],
-    "nb": ["Vi sees på torget i morgen.", "For en nydelig dag det var.", "Nye bilder er lagt ut.",
-           "Jeg er helt enig med deg."],
+    "en": ["See you at the market today.", "What a lovely day it was, too.",
+           "I agree with every word here.", "New photos are up on the blog."],
+    "nb": ["Vi sees på torget i morgen.", "For en nydelig dag det var.",
+           "Nye bilder er lagt ut i dag.", "Jeg er helt enig med deg der."],
     "nn": ["Vi sjåast på torget i morgon.", "For ein nydeleg dag det var.",
-           "Nye bilete er lagde ut.", "Eg er heilt einig med deg."],
-    "sv": ["Vi ses på marknaden.", "Vilken härlig dag det var.", "Jag håller med om varje ord.",
-           "Nya bilder är uppe."],
+           "Nye bilete er lagde ut i dag.", "Eg er heilt einig med deg."],
+    "sv": ["Vi ses på marknaden i morgon.", "Vilken härlig dag det var.",
+           "Jag håller med om varje ord.", "Nya bilder finns på bloggen."],
     "da": ["Vi ses på torvet i morgen.", "Hvor var det en dejlig dag.",
-           "Nye billeder er lagt op.", "Jeg er helt enig med dig."],
-    "es": ["Nos vemos en el mercado.", "Qué día tan bonito hizo.", "Estoy de acuerdo con todo.",
-           "Ya hay fotos nuevas."],
-    "de": ["Wir sehen uns auf dem Markt.", "Was für ein schöner Tag.", "Ich stimme jedem Wort zu.",
-           "Neue Fotos sind online."],
-    "fr": ["On se voit au marché.", "Quelle belle journée c'était.", "Je suis d'accord avec tout.",
-           "Les nouvelles photos sont là."],
+           "Nye billeder er lagt op i dag.", "Jeg er helt enig med dig der."],
+    "es": ["Nos vemos mañana en el mercado.", "Qué día tan bonito hizo ayer.",
+           "Estoy de acuerdo con todo.", "Ya hay fotos nuevas en el blog."],
+    "de": ["Wir sehen uns auf dem Markt.", "Was für ein schöner Tag das war.",
+           "Ich stimme jedem Wort zu.", "Neue Fotos sind jetzt online."],
+    "fr": ["On se voit au marché demain.", "Quelle belle journée c'était.",
+           "Je suis d'accord avec tout.", "Les nouvelles photos sont là."],
 }
 
 _QUOTE = (
