@@ -24,6 +24,7 @@ from exporter.run.load import load_book, site_config
 from exporter.write.epub.package import write_epub
 from exporter.write.markup import labels_for
 from exporter.write.site.words import site_labels
+from tests.language_texts import MIXED, PARAGRAPHS, SHORT
 
 SPANISH = (
     "El café de olla lleva canela y piloncillo. Se prepara en una olla de barro y se sirve "
@@ -102,6 +103,38 @@ def test_a_post_in_two_languages_gets_the_language_of_most_of_its_text() -> None
     assert detect_language([SPANISH, ENGLISH, SPANISH]) == "es"
     assert detect_language([ENGLISH, SPANISH, ENGLISH]) == "en"
     assert detect_language(["Hi", "Ok"]) is None
+
+
+@pytest.mark.parametrize("language", ["en", "nb", "nn", "sv", "es", "da", "de", "fr"])
+def test_real_prose_is_told_right(language: str) -> None:
+    """Blog paragraphs, a post of them, and a short comment are each told right; nb is not da."""
+    paragraphs = PARAGRAPHS[language]
+    assert [detect_language([p]) for p in paragraphs] == [language] * len(paragraphs)
+    assert detect_language(paragraphs) == language
+    assert detect_language(SHORT[language][:1]) == language
+
+
+def test_too_little_or_no_prose_is_none() -> None:
+    """Under 20 letters, or only digits, signs and controls, there is nothing to go on."""
+    assert detect_language(["Tack!"]) is None
+    assert detect_language(["2012-04-15 10:00", "$ 42 000 000", "--> ::"]) is None
+    assert detect_language([]) is None
+    assert detect_language(["\x00\x07\x85\ufffe\udc80"]) is None
+
+
+def test_characters_cld2_refuses_are_left_out() -> None:
+    """Controls, noncharacters and lone surrogates in a text do not stop it being read."""
+    text = PARAGRAPHS["sv"][0]
+    assert detect_language([f"\x00{text[:300]}\x1f\x85\ufdd0\udc80\U0010ffff{text[300:]}"]) == "sv"
+
+
+@pytest.mark.parametrize("language", ["nb", "nn", "sv", "es"])
+def test_a_quote_in_english_does_not_change_the_language(language: str) -> None:
+    """A Norwegian (Swedish, Spanish) post with an English quote in it is Norwegian."""
+    for text in MIXED[language]:
+        assert "the best way to learn a language" in text
+        assert detect_language([text]) == language
+        assert detect_language(text.split(". ")) == language
 
 
 def test_too_little_text_is_english_with_a_warning(tmp_path: Path) -> None:

@@ -70,7 +70,7 @@ def post_language(
 
 def _language_key(texts: Sequence[str]) -> str:
     """The cache key of a detection: the texts and the detector's version."""
-    return digest(["language", 1, installed_version("py3langid"), list(texts)])
+    return digest(["language", 1, installed_version("pycld2"), list(texts)])
 
 
 def _remembered_language(texts: Sequence[str], cache: AudioCache | None) -> str | None:
