@@ -131,6 +131,7 @@ class FakeEngine:
     name: str = "fake"
     version: str = "1"
     sample_rate: int = 8000
+    parallel: bool = True
 
     def synthesize(self, text: str) -> bytes:
         """Return one sample per character, logging the text; 'BOOM' fails like an engine."""

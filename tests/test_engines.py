@@ -37,6 +37,7 @@ class ToneEngine:
     voice = "tone"
     rate = 100
     sample_rate = 16000
+    parallel = True
 
     def synthesize(self, text: str) -> bytes:
         """A 0.2 s, 440 Hz tone per word."""

@@ -100,6 +100,7 @@ def narrate_book(
     Without a voice, `engine` picks one for the book's language (or warns and uses its default).
     With `formats`, segments of those audiobook formats are encoded (into the cache) while
     later sentences are still being synthesized; `write_audiobooks` then finds them there.
+    `jobs` worker processes synthesize, for an engine that gains from them (`Engine.parallel`).
     """
     language = book.meta.language
     script, texts = book_texts(book, lexicon)
@@ -115,6 +116,8 @@ def narrate_book(
             ceiling=levels.PCM_CEILING_DBTP,
         )  # fmt: skip
 
+    workers = jobs if speaker.parallel else 1  # encoders use the other cores in threads
+
     def reuse(_voice: str | None, _rate: int | None) -> Engine:
         """The engine already open (eSpeak NG starts once a process; a Piper model loads once)."""
         return speaker
@@ -128,8 +131,8 @@ def narrate_book(
 
     with early:
         result = narrate(
-            texts, voice=speaker.voice, rate=speaker.rate, cache=cache, jobs=jobs, on_done=done,
-            engine=engine, engine_factory=reuse if jobs == 1 else None,
+            texts, voice=speaker.voice, rate=speaker.rate, cache=cache, jobs=workers,
+            on_done=done, engine=engine, engine_factory=reuse if workers == 1 else None,
         )  # fmt: skip
     lengths = [sample_count(cache, key) for key in result.keys]
     timeline = build_timeline(script, lengths, result.sample_rate)

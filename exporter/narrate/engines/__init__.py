@@ -58,6 +58,9 @@ class Engine(Protocol):
     voice: str
     rate: int
     sample_rate: int
+    # whether one post's sentences go faster in several worker processes: False for an engine
+    # far faster than encoding (eSpeak NG), whose one process keeps up while threads encode
+    parallel: bool
 
     def synthesize(self, text: str) -> bytes:
         """Speak `text` into mono signed 16-bit little-endian PCM at `sample_rate`."""

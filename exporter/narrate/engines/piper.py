@@ -242,6 +242,7 @@ class _PiperEngine:
     """A loaded Piper voice bound to one rate."""
 
     name = ENGINE_NAME
+    parallel = True  # a neural voice: synthesis is most of the work
 
     def __init__(self, voice: _VoiceFile, rate: int) -> None:
         """Bind a voice and rate; the model itself loads on the first sentence (a parent
