@@ -147,14 +147,15 @@ def cores() -> int:
 
 
 def in_threads(
-    work: Callable[[_In], _Out], items: Iterable[_In], *, window: int = 16
-) -> Iterator[_Out]:
-    """`map(work, items)` in `cores()` threads, in order, with at most `window` items in flight.
+    work: Callable[[_In], _Out], items: Iterable[_In], *, window: int = 16,
+    threads: int | None = None,
+) -> Iterator[_Out]:  # fmt: skip
+    """`map(work, items)` in threads (default `cores()`), in order, at most `window` in flight.
 
     For work that spends its time in native code with the GIL released (numpy, FFmpeg);
     the window bounds what is held in memory at once.
     """
-    threads = cores()
+    threads = threads or cores()
     if threads == 1:
         yield from map(work, items)
         return

@@ -357,7 +357,11 @@ class GainSearch:
             """One sentence leveled (numpy releases the GIL: sentences level side by side)."""
             return leveled_pcm(self.cache, placed[1], gain, self.ceiling, self.sample_rate)
 
-        for (start, _), pcm in zip(todo, in_threads(leveled, todo), strict=True):
+        # an estimate (no total yet) runs beside synthesis, which has the cores (Piper's
+        # workers slow down by a fifth when leveling takes two threads): one thread; the
+        # final measurement comes after synthesis: every core
+        threads = 1 if total is None else None
+        for (start, _), pcm in zip(todo, in_threads(leveled, todo, threads=threads), strict=True):
             meter.add(start, pcm)
         return meter.loudness(total)
 
