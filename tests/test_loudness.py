@@ -198,3 +198,26 @@ def test_loudness_option_sets_another_target(built: Built, tmp_path: Path) -> No
     lufs, peak = ebur128(next(out.glob("*.m4b")))
     assert -17.0 <= lufs <= -15.0
     assert peak <= -3.0
+
+
+def test_oversampler_is_the_zero_stuffed_convolution() -> None:
+    """The polyphase product equals the definition: zeros between samples, then the FIR."""
+    rows = np.random.default_rng(7).standard_normal((5, 200))
+    upsampled = loudness._upsample(rows)
+    for row, got in zip(rows, upsampled, strict=True):
+        stuffed = np.zeros(len(row) * levels.OVERSAMPLE)
+        stuffed[:: levels.OVERSAMPLE] = row
+        expected = np.convolve(stuffed, loudness._FIR)[: len(stuffed) + len(loudness._FIR) - 4]
+        assert np.max(np.abs(got[: len(expected)] - expected)) < 1e-12
+        assert not np.any(got[len(expected) :])
+
+
+def test_running_minimum_is_the_windowed_minimum() -> None:
+    """Each value is the least within the centred window, 1.0 beyond the ends."""
+    values = np.random.default_rng(3).random(500)
+    values[values > 0.4] = 1.0
+    for width in (1, 3, 7, 221, 999):
+        half = width // 2
+        padded = np.concatenate([np.ones(half), values, np.ones(half)])
+        expected = [padded[i : i + width].min() for i in range(len(values))]
+        assert np.array_equal(loudness._running_minimum(values, width), expected)

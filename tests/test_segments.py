@@ -378,3 +378,20 @@ def test_narrate_book_encodes_while_it_narrates(
     assert narrated.stats.synthesized == 0
     jobs = jobs_of(narrated, cache, "mp3")
     assert any(job.path.is_file() for job in jobs)  # the provisional gain was the final one
+
+
+def test_in_threads_keeps_the_order_whatever_finishes_first() -> None:
+    """Results come back in input order, in one thread or several, with a small window."""
+    import random
+    import time
+
+    from exporter.workers import in_threads
+
+    def slow_square(n: int) -> int:
+        time.sleep(random.random() / 500)
+        return n * n
+
+    wanted = [n * n for n in range(60)]
+    assert list(in_threads(slow_square, range(60), window=3)) == wanted
+    assert list(in_threads(slow_square, range(60), threads=1)) == wanted
+    assert list(in_threads(slow_square, iter([]), threads=2)) == []
