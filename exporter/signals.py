@@ -13,31 +13,44 @@ build at the next utterance.
 
 from __future__ import annotations
 
+import atexit
+import contextlib
+import os
 import signal
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from types import FrameType
 
 _depth = 0
 _received = False  # since install(): an interrupt arrived (raised, held back, or lost)
+_idle: Callable[[], bool] | None = None  # a pool worker waiting for work: leave quietly
 
 
 def _handler(signum: int, frame: FrameType | None) -> None:
-    """Raise KeyboardInterrupt now, or once the current deferred section ends."""
+    """Raise KeyboardInterrupt now, or once the current deferred section ends; a pool worker
+    with nothing to do leaves at once (its exit handlers run), printing nothing."""
     global _received
     _received = True
+    if _idle is not None and _idle():
+        with contextlib.suppress(BaseException):
+            atexit._run_exitfuncs()
+        os._exit(128 + signum)
     if _depth:
         return
     raise KeyboardInterrupt
 
 
-def install() -> None:
-    """Route SIGINT and SIGTERM to the deferring handler (main thread only; else no-op)."""
-    global _received
+def install(idle: Callable[[], bool] | None = None) -> None:
+    """Route SIGINT and SIGTERM to the deferring handler (main thread only; else no-op).
+
+    `idle` tells a pool worker that is waiting for work: stopped then (the pool terminates its
+    workers when it breaks), it exits silently instead of printing a traceback from the queue.
+    """
+    global _received, _idle
     if threading.current_thread() is not threading.main_thread():
         return
-    _received = False
+    _received, _idle = False, idle
     signal.signal(signal.SIGINT, _handler)
     signal.signal(signal.SIGTERM, _handler)
 

@@ -315,6 +315,7 @@ def _member(path: Path, settings: Settings) -> Book | None:
 # ---------------------------------------------------------------- worker processes
 
 _worker: BuildContext | None = None
+_busy = False  # a worker building a post: a stop then interrupts it; otherwise it just leaves
 
 
 class _Silent:
@@ -335,13 +336,18 @@ def init_worker(settings: Settings) -> None:
     global _worker
     from exporter import signals
 
-    signals.install()
+    signals.install(idle=lambda: not _busy)
     cache = AudioCache(settings.cache_dir or default_cache_dir())
     _worker = BuildContext(settings, _Silent(), cache)
 
 
 def build_in_worker(source: Source) -> PostResult:
     """Build one post in a worker process."""
+    global _busy
     if _worker is None:
         raise RuntimeError("init_worker was not called")
-    return build_source(source, _worker)
+    _busy = True
+    try:
+        return build_source(source, _worker)
+    finally:
+        _busy = False
