@@ -200,28 +200,22 @@ def _db(linear: float) -> float:
     return 20.0 * math.log10(linear) if linear > 0 else -math.inf
 
 
-def measure(chunks: Iterable[bytes], sample_rate: int, *, floats: bool = False) -> Loudness:
-    """Integrated loudness and true peak of a stream of mono s16le (or float32) chunks."""
+def measure(chunks: Iterable[bytes], sample_rate: int) -> Loudness:
+    """Integrated loudness and true peak of a stream of mono s16le chunks (any lengths)."""
     meter = LoudnessMeter(sample_rate, peaks=True)
-    decode, width = (_floats, 4) if floats else (samples_of, 2)
     pending: list[bytes] = []
     size = 0
-    for chunk in chunks:  # decoders give ~1000 samples at a time: measure ~3 s at once
+    for chunk in chunks:  # small chunks are gathered: the peak tracker works ~3 s at once
         pending.append(chunk)
         size += len(chunk)
         if size >= _MEASURE_BYTES:
             data = b"".join(pending)
-            cut = len(data) - len(data) % width
-            meter.add(decode(data[:cut]))
+            cut = len(data) - len(data) % 2
+            meter.add_pcm(data[:cut])
             pending, size = [data[cut:]], len(data) - cut
     data = b"".join(pending)
-    meter.add(decode(data[: len(data) - len(data) % width]))
+    meter.add_pcm(data[: len(data) - len(data) % 2])
     return meter.result()
-
-
-def _floats(data: bytes) -> FloatArray:
-    """Little-endian float32 samples as float64."""
-    return np.frombuffer(data, dtype="<f4").astype(np.float64)
 
 
 def level(pcm: bytes, gain_db: float, ceiling_dbtp: float, sample_rate: int) -> bytes:

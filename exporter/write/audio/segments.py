@@ -22,7 +22,6 @@ from __future__ import annotations
 import queue
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -33,7 +32,7 @@ from exporter.narrate import levels
 from exporter.narrate.cache import AudioCache, digest
 from exporter.narrate.script import Script
 from exporter.narrate.timeline import GRID, LEAD, TAIL, Cue, Layout, Segment, Timeline
-from exporter.workers import cores
+from exporter.workers import in_threads
 from exporter.write.audio.assemble import codec_signature, encode_segment, unfed_tail
 from exporter.write.audio.common import read_segment
 
@@ -199,20 +198,8 @@ def encode_missing(jobs: Sequence[SegmentJob], workers: int | None = None) -> in
     number of threads (default: one per core).
     """
     todo = sorted(missing(jobs), key=lambda job: -job.fed)
-    threads = min(len(todo), workers or cores())
-    if threads <= 1:
-        for job in todo:
-            encode_job(job)
-        return len(todo)
-    with ThreadPoolExecutor(threads, thread_name_prefix="exporter-encode") as pool:
-        futures = [pool.submit(encode_job, job) for job in todo]
-        try:
-            for future in futures:
-                future.result()
-        except BaseException:
-            for future in futures:
-                future.cancel()
-            raise
+    for _ in in_threads(encode_job, todo, threads=workers):
+        pass
     return len(todo)
 
 
