@@ -14,7 +14,8 @@ from exporter.read.limits import MAX_POST_BYTES, describe
 
 DESCRIPTION = """\
 Turn WordPress posts (WordPress <--> GitHub Sync files: YAML front matter, then the post's
-HTML) into EPUB 3 books, narrated audiobooks and read-along EPUBs, offline.
+HTML; a WordPress export, site.xml; Jekyll or Hugo folders) into EPUB 3 books, narrated
+audiobooks and read-along EPUBs, offline.
 
 For each post, `exporter build` writes into OUT:
   <slug>.epub             the e-book (EPUB 3, accessible)
